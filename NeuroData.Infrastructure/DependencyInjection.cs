@@ -1,0 +1,28 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using NeuroData.Infrastructure.Persistence;
+
+namespace NeuroData.Infrastructure;
+
+public static class DependencyInjection
+{
+    /// <summary>Registers every adapter of the Infrastructure layer.</summary>
+    public static IHostApplicationBuilder AddInfrastructure(this IHostApplicationBuilder builder)
+    {
+        builder.AddPersistence();
+        return builder;
+    }
+
+    /// <summary>The database: provider chosen by configuration, one context per operation.</summary>
+    public static IHostApplicationBuilder AddPersistence(this IHostApplicationBuilder builder)
+    {
+        var settings = DatabaseSettings.From(builder.Configuration, builder.Environment.ContentRootPath);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton<NeuroDataDbContextFactory>();
+        builder.Services.AddSingleton<IDbContextFactory<NeuroDataDbContext>>(sp => sp.GetRequiredService<NeuroDataDbContextFactory>());
+        // Identity's stores need a scoped context; it is created from the same factory.
+        builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<NeuroDataDbContext>>().CreateDbContext());
+        return builder;
+    }
+}
