@@ -23,6 +23,7 @@ public static class DependencyInjection
         builder.Services.AddSingleton<IDbContextFactory<NeuroDataDbContext>>(sp => sp.GetRequiredService<NeuroDataDbContextFactory>());
         // Identity's stores need a scoped context; it is created from the same factory.
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<NeuroDataDbContext>>().CreateDbContext());
+        builder.Services.AddSingleton<DatabaseMigrator>();
         return builder;
     }
 }
