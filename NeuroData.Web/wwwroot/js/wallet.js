@@ -50,6 +50,7 @@ const MAX_MESSAGE_BYTES = 65536;
 const MAX_WALLET_TEXT = 200;
 
 /** EIP-1193 / wallet RPC codes that get their own error code; anything else is WALLET_ERROR. */
+/** @type {Set<number | undefined>} */
 const KNOWN_RPC_CODES = new Set([4001, -32002, 4100, 4200, 4900, 4901, 4902]);
 
 const ADDRESS_RE = /^0x[0-9a-fA-F]{40}$/;
