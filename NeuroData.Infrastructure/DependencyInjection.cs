@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using NeuroData.Infrastructure.Persistence;
 
@@ -19,6 +20,7 @@ public static class DependencyInjection
     {
         var settings = DatabaseSettings.From(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddSingleton(settings);
+        builder.Services.TryAddSingleton(TimeProvider.System); // stamps audit fields on save
         builder.Services.AddSingleton<NeuroDataDbContextFactory>();
         builder.Services.AddSingleton<IDbContextFactory<NeuroDataDbContext>>(sp => sp.GetRequiredService<NeuroDataDbContextFactory>());
         // Identity's stores need a scoped context; it is created from the same factory.

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using NeuroData.Infrastructure.Persistence.Interceptors;
 
 namespace NeuroData.Infrastructure.Persistence;
 
@@ -6,13 +7,13 @@ namespace NeuroData.Infrastructure.Persistence;
 /// Creates a context of the configured provider's subclass, one per operation (Blazor Server: never share a context
 /// across a circuit).
 /// </summary>
-public sealed class NeuroDataDbContextFactory(DatabaseSettings settings) : IDbContextFactory<NeuroDataDbContext>
+public sealed class NeuroDataDbContextFactory(DatabaseSettings settings, TimeProvider? timeProvider = null) : IDbContextFactory<NeuroDataDbContext>
 {
     private readonly DbContextOptions<SqliteNeuroDataDbContext>? _sqlite =
-        settings.Provider == DatabaseProvider.Sqlite ? BuildSqlite(settings.ConnectionString) : null;
+        settings.Provider == DatabaseProvider.Sqlite ? BuildSqlite(settings.ConnectionString, timeProvider) : null;
 
     private readonly DbContextOptions<PostgresNeuroDataDbContext>? _postgres =
-        settings.Provider == DatabaseProvider.Postgres ? BuildPostgres(settings.ConnectionString) : null;
+        settings.Provider == DatabaseProvider.Postgres ? BuildPostgres(settings.ConnectionString, timeProvider) : null;
 
     public DatabaseSettings Settings => settings;
 
@@ -24,13 +25,15 @@ public sealed class NeuroDataDbContextFactory(DatabaseSettings settings) : IDbCo
             _ => throw new InvalidOperationException($"Unknown database provider {settings.Provider}."),
         };
 
-    public static DbContextOptions<SqliteNeuroDataDbContext> BuildSqlite(string connectionString) =>
+    public static DbContextOptions<SqliteNeuroDataDbContext> BuildSqlite(string connectionString, TimeProvider? timeProvider = null) =>
         new DbContextOptionsBuilder<SqliteNeuroDataDbContext>()
             .UseSqlite(connectionString, o => o.MigrationsHistoryTable("__EFMigrationsHistory"))
+            .AddInterceptors(new AuditInterceptor(timeProvider ?? TimeProvider.System))
             .Options;
 
-    public static DbContextOptions<PostgresNeuroDataDbContext> BuildPostgres(string connectionString) =>
+    public static DbContextOptions<PostgresNeuroDataDbContext> BuildPostgres(string connectionString, TimeProvider? timeProvider = null) =>
         new DbContextOptionsBuilder<PostgresNeuroDataDbContext>()
             .UseNpgsql(connectionString, o => o.EnableRetryOnFailure(3))
+            .AddInterceptors(new AuditInterceptor(timeProvider ?? TimeProvider.System))
             .Options;
 }

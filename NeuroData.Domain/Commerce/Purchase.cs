@@ -1,0 +1,168 @@
+using NeuroData.Domain.Common;
+using NeuroData.Domain.Datasets;
+
+namespace NeuroData.Domain.Commerce;
+
+public enum PurchaseStatus
+{
+    /// <summary>The purchase transaction was sent; not yet indexed.</summary>
+    Pending,
+
+    /// <summary>Paid on chain; the escrow is funded and the buyer has access.</summary>
+    Confirmed,
+
+    /// <summary>The escrow released to the seller.</summary>
+    Completed,
+
+    /// <summary>The escrow refunded the buyer (by agreement or ruling).</summary>
+    Refunded,
+
+    /// <summary>The transaction failed or reverted; nothing was paid.</summary>
+    Failed,
+}
+
+/// <summary>A buyer's purchase of one dataset version with one access type. Mirrors the on-chain purchase and escrow.</summary>
+public sealed class Purchase : Entity
+{
+    public const int FailureMaxLength = 1000;
+
+    private Purchase()
+    {
+    }
+
+    private Purchase(Guid buyerId, Guid sellerId, Guid datasetId, Guid versionId, DatasetAccessTypes accessType, TokenAmount price, TokenAmount fee, DateTimeOffset now)
+    {
+        BuyerId = buyerId;
+        SellerId = sellerId;
+        DatasetId = datasetId;
+        DatasetVersionId = versionId;
+        AccessType = accessType;
+        Price = price;
+        Fee = fee;
+        CreatedAt = now;
+        Status = PurchaseStatus.Pending;
+    }
+
+    public Guid BuyerId { get; private set; }
+
+    public Guid SellerId { get; private set; }
+
+    public Guid DatasetId { get; private set; }
+
+    public Guid DatasetVersionId { get; private set; }
+
+    /// <summary>Exactly one of Download or TrainingOnly.</summary>
+    public DatasetAccessTypes AccessType { get; private set; }
+
+    /// <summary>What the buyer pays, fee included.</summary>
+    public TokenAmount Price { get; private set; }
+
+    /// <summary>The platform fee (basis points of the price, rounded down like the contract).</summary>
+    public TokenAmount Fee { get; private set; }
+
+    public PurchaseStatus Status { get; private set; }
+
+    public long? OnChainPurchaseId { get; private set; }
+
+    public long? OnChainEscrowId { get; private set; }
+
+    /// <summary>The purchase transaction.</summary>
+    public Guid? ChainTransactionId { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public DateTimeOffset? ConfirmedAt { get; private set; }
+
+    public DateTimeOffset? ClosedAt { get; private set; }
+
+    public string? FailureReason { get; private set; }
+
+    /// <summary>True while the buyer may use the data (paid, not refunded).</summary>
+    public bool GrantsAccess => Status is PurchaseStatus.Confirmed or PurchaseStatus.Completed;
+
+    /// <summary>Starts a purchase of the dataset's given version at its current price.</summary>
+    public static Purchase Start(Dataset dataset, DatasetVersion version, Guid buyerId, DatasetAccessTypes accessType, int feeBasisPoints, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(version);
+        Guard.Id(buyerId, "The buyer");
+        if (dataset.Status != DatasetStatus.Live)
+        {
+            throw new DomainException($"'{dataset.Title}' is not on sale ({Dataset.Describe(dataset.Status)}).");
+        }
+
+        if (buyerId == dataset.SellerId)
+        {
+            throw new DomainException("You cannot buy your own dataset.");
+        }
+
+        if (version.DatasetId != dataset.Id || version.Status != DatasetVersionStatus.Ready)
+        {
+            throw new DomainException($"Version {version.VersionNumber} is not available for purchase.");
+        }
+
+        if (accessType is not (DatasetAccessTypes.Download or DatasetAccessTypes.TrainingOnly) || !dataset.AccessTypes.HasFlag(accessType))
+        {
+            throw new DomainException($"'{dataset.Title}' does not offer {accessType} access.");
+        }
+
+        return new Purchase(buyerId, dataset.SellerId, dataset.Id, version.Id, accessType, dataset.Price, dataset.Price.MultiplyBasisPoints(feeBasisPoints), now);
+    }
+
+    public void AttachTransaction(Guid chainTransactionId)
+    {
+        if (Status != PurchaseStatus.Pending)
+        {
+            throw new DomainException($"A transaction can only be attached to a pending purchase; this one is {Status}.");
+        }
+
+        ChainTransactionId = Guard.Id(chainTransactionId, "The transaction");
+    }
+
+    /// <summary>The Purchased event was indexed: record the on-chain ids. Idempotent for the same ids.</summary>
+    public void Confirm(long onChainPurchaseId, long onChainEscrowId, DateTimeOffset now)
+    {
+        if (Status == PurchaseStatus.Confirmed && OnChainPurchaseId == onChainPurchaseId && OnChainEscrowId == onChainEscrowId)
+        {
+            return;
+        }
+
+        RequireStatus(PurchaseStatus.Pending, "confirmed");
+        OnChainPurchaseId = Guard.NotNegative(onChainPurchaseId, "An on-chain purchase id");
+        OnChainEscrowId = Guard.NotNegative(onChainEscrowId, "An on-chain escrow id");
+        ConfirmedAt = now;
+        Status = PurchaseStatus.Confirmed;
+    }
+
+    public void MarkFailed(string reason, DateTimeOffset now)
+    {
+        RequireStatus(PurchaseStatus.Pending, "marked failed");
+        FailureReason = Guard.Text(reason, "A failure reason", FailureMaxLength);
+        ClosedAt = now;
+        Status = PurchaseStatus.Failed;
+    }
+
+    /// <summary>The escrow released to the seller.</summary>
+    public void Complete(DateTimeOffset now)
+    {
+        RequireStatus(PurchaseStatus.Confirmed, "completed");
+        ClosedAt = now;
+        Status = PurchaseStatus.Completed;
+    }
+
+    /// <summary>The escrow refunded the buyer; access ends.</summary>
+    public void MarkRefunded(DateTimeOffset now)
+    {
+        RequireStatus(PurchaseStatus.Confirmed, "refunded");
+        ClosedAt = now;
+        Status = PurchaseStatus.Refunded;
+    }
+
+    private void RequireStatus(PurchaseStatus expected, string verb)
+    {
+        if (Status != expected)
+        {
+            throw new DomainException($"This purchase is {Status.ToString().ToLowerInvariant()} and cannot be {verb}.");
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using NeuroData.Domain.Common;
+
+namespace NeuroData.Domain.Datasets;
+
+/// <summary>
+/// One immutable upload of a dataset: its IPFS CID (of the encrypted content), size, format, content hash, the data
+/// key wrapped by the platform key, and what profiling found (schema, profile, row count).
+/// </summary>
+public sealed class DatasetVersion : Entity
+{
+    public const int FailureMaxLength = 1000;
+
+    private DatasetVersion()
+    {
+        Cid = null!;
+        ContentSha256 = null!;
+        WrappedKey = null!;
+    }
+
+    internal DatasetVersion(Guid datasetId, int versionNumber, Cid cid, long sizeBytes, DatasetFormat format, string contentSha256Hex, byte[] wrappedKey, DateTimeOffset now)
+    {
+        if (sizeBytes <= 0)
+        {
+            throw new DomainException("An empty file cannot be a dataset version.");
+        }
+
+        if (contentSha256Hex is null || contentSha256Hex.Length != 64 || !contentSha256Hex.All(char.IsAsciiHexDigit))
+        {
+            throw new DomainException("The content hash must be a SHA-256 digest (64 hexadecimal digits).");
+        }
+
+        if (wrappedKey is null || wrappedKey.Length == 0)
+        {
+            throw new DomainException("A dataset version needs its wrapped encryption key.");
+        }
+
+        DatasetId = datasetId;
+        VersionNumber = versionNumber;
+        Cid = cid;
+        SizeBytes = sizeBytes;
+        Format = format;
+        ContentSha256 = contentSha256Hex.ToLowerInvariant();
+        WrappedKey = wrappedKey;
+        CreatedAt = now;
+        Status = DatasetVersionStatus.Processing;
+    }
+
+    public Guid DatasetId { get; private set; }
+
+    /// <summary>1, 2, 3 … within the dataset.</summary>
+    public int VersionNumber { get; private set; }
+
+    public Cid Cid { get; private set; }
+
+    public long SizeBytes { get; private set; }
+
+    public DatasetFormat Format { get; private set; }
+
+    /// <summary>SHA-256 of the plaintext file, lower-case hex (the on-chain content digest).</summary>
+    public string ContentSha256 { get; private set; }
+
+    /// <summary>The per-version AES data key, wrapped (encrypted) by the platform key.</summary>
+    public byte[] WrappedKey { get; private set; }
+
+    /// <summary>Column names and types as JSON.</summary>
+    public string? SchemaJson { get; private set; }
+
+    /// <summary>Column statistics as JSON.</summary>
+    public string? ProfileJson { get; private set; }
+
+    public long? RowCount { get; private set; }
+
+    public DatasetVersionStatus Status { get; private set; }
+
+    public string? FailureReason { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public void MarkReady(string? schemaJson, string? profileJson, long? rowCount)
+    {
+        RequireProcessing("marked ready");
+        if (rowCount is < 0)
+        {
+            throw new DomainException("A row count cannot be negative.");
+        }
+
+        SchemaJson = schemaJson;
+        ProfileJson = profileJson;
+        RowCount = rowCount;
+        Status = DatasetVersionStatus.Ready;
+    }
+
+    public void MarkFailed(string reason)
+    {
+        RequireProcessing("marked failed");
+        FailureReason = Guard.Text(reason, "A failure reason", FailureMaxLength);
+        Status = DatasetVersionStatus.Failed;
+    }
+
+    public void Withdraw()
+    {
+        if (Status != DatasetVersionStatus.Ready)
+        {
+            throw new DomainException($"Only a ready version can be withdrawn; version {VersionNumber} is {Status}.");
+        }
+
+        Status = DatasetVersionStatus.Withdrawn;
+    }
+
+    private void RequireProcessing(string verb)
+    {
+        if (Status != DatasetVersionStatus.Processing)
+        {
+            throw new DomainException($"Version {VersionNumber} is {Status} and cannot be {verb}.");
+        }
+    }
+}

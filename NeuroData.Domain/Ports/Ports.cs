@@ -1,0 +1,65 @@
+using NeuroData.Domain.Common;
+using NeuroData.Domain.Training;
+
+namespace NeuroData.Domain.Ports;
+
+/// <summary>Content-addressed storage (local blockstore, or an IPFS node). CIDs are computed as <c>ipfs add</c> does.</summary>
+public interface IContentStore
+{
+    /// <summary>Stores the stream's bytes (streamed, not buffered) and returns their CID.</summary>
+    Task<Cid> AddAsync(Stream content, CancellationToken cancellationToken = default);
+
+    /// <summary>Opens the content for reading; throws <see cref="FileNotFoundException"/> when it is not stored.</summary>
+    Task<Stream> OpenReadAsync(Cid cid, CancellationToken cancellationToken = default);
+
+    Task<bool> ContainsAsync(Cid cid, CancellationToken cancellationToken = default);
+
+    /// <summary>Keeps the content from being garbage-collected.</summary>
+    Task PinAsync(Cid cid, CancellationToken cancellationToken = default);
+}
+
+/// <summary>What a mined transaction looked like.</summary>
+public sealed record ChainReceipt(TxHash Hash, long BlockNumber, bool Succeeded, EthAddress From, EthAddress? To);
+
+/// <summary>Read access to the chain the platform runs on (writes are signed by users' wallets or the operator key).</summary>
+public interface IChainGateway
+{
+    ChainId ChainId { get; }
+
+    Task<long> GetBlockNumberAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>NCR balance of an address.</summary>
+    Task<TokenAmount> GetTokenBalanceAsync(EthAddress address, CancellationToken cancellationToken = default);
+
+    /// <summary>The receipt, or null while the transaction is not mined (or unknown).</summary>
+    Task<ChainReceipt?> GetReceiptAsync(TxHash hash, CancellationToken cancellationToken = default);
+}
+
+/// <summary>What to train: the run's settings and where the (already converted) training data is.</summary>
+public sealed record TrainingRequest(
+    Guid RunId,
+    TrainingTask Task,
+    string Trainer,
+    string? LabelColumn,
+    IReadOnlyList<string> FeatureColumns,
+    string ParametersJson,
+    string DataFilePath,
+    string ModelOutputPath);
+
+/// <summary>What training produced.</summary>
+public sealed record TrainingResult(string MetricsJson, long ModelSizeBytes);
+
+/// <summary>Trains a model (ML.NET in the infrastructure), reporting progress 0–100 and honouring cancellation.</summary>
+public interface IModelTrainer
+{
+    Task<TrainingResult> TrainAsync(TrainingRequest request, IProgress<int> progress, CancellationToken cancellationToken);
+}
+
+/// <summary>An outgoing email.</summary>
+public sealed record EmailMessage(string To, string Subject, string HtmlBody, string TextBody);
+
+/// <summary>Sends email (SMTP, or a pickup folder in Development).</summary>
+public interface IEmailSender
+{
+    Task SendAsync(EmailMessage message, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,43 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using NeuroData.Domain.Datasets;
+using NeuroData.Infrastructure.Identity;
+
+namespace NeuroData.Infrastructure.Persistence.Configurations;
+
+internal sealed class DatasetConfiguration : IEntityTypeConfiguration<Dataset>
+{
+    public void Configure(EntityTypeBuilder<Dataset> builder)
+    {
+        builder.ToTable("Datasets");
+        builder.HasKey(d => d.Id);
+
+        builder.HasOne<ApplicationUser>().WithMany().HasForeignKey(d => d.SellerId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<ApplicationUser>().WithMany().HasForeignKey(d => d.ModeratorId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Category>().WithMany().HasForeignKey(d => d.CategoryId).OnDelete(DeleteBehavior.SetNull);
+
+        builder.Property(d => d.Title).HasMaxLength(Dataset.TitleMaxLength).IsRequired();
+        builder.Property(d => d.Slug).HasMaxLength(Domain.Common.Slug.MaxLength).IsRequired();
+        builder.Property(d => d.DescriptionMarkdown).HasMaxLength(Dataset.DescriptionMaxLength).IsRequired();
+        builder.Property(d => d.LicenseSpdxId).HasMaxLength(Dataset.LicenseMaxLength).IsRequired();
+        builder.Property(d => d.Price).IsRequired();
+        builder.Property(d => d.Status).IsEnumText();
+        builder.Property(d => d.AccessTypes).HasConversion<int>();
+        builder.Property(d => d.ModerationReason).HasMaxLength(Dataset.ReasonMaxLength);
+
+        builder.HasMany(d => d.Versions).WithOne().HasForeignKey(v => v.DatasetId).OnDelete(DeleteBehavior.Cascade);
+        builder.Navigation(d => d.Versions).UsePropertyAccessMode(PropertyAccessMode.Field);
+        builder.HasMany(d => d.Tags).WithOne().HasForeignKey(t => t.DatasetId).OnDelete(DeleteBehavior.Cascade);
+        builder.Navigation(d => d.Tags).UsePropertyAccessMode(PropertyAccessMode.Field);
+
+        builder.Ignore(d => d.AverageRating);
+        builder.Ignore(d => d.LatestReadyVersion);
+        builder.Ignore(d => d.IsPurchasable);
+
+        builder.HasIndex(d => d.Slug).IsUnique();
+        builder.HasIndex(d => new { d.Status, d.PublishedAt });
+        builder.HasIndex(d => d.SellerId);
+        builder.HasIndex(d => d.CategoryId);
+        builder.HasIndex(d => d.OnChainListingId).IsUnique();
+    }
+}
