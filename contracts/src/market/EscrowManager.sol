@@ -81,6 +81,7 @@ contract EscrowManager is AccessControlDefaultAdminRules, Pausable, ReentrancyGu
         uint128 bond;
         uint64 rulingDeadline;
         uint16 bondBurnBps;
+        uint16 quorumBps;
         DisputeMode mode;
         uint48 snapshotBlock;
         uint64 voteEnd;
@@ -272,6 +273,7 @@ contract EscrowManager is AccessControlDefaultAdminRules, Pausable, ReentrancyGu
         Dispute storage d = _disputes[escrowId];
         d.bond = SafeCast.toUint128(bond);
         d.bondBurnBps = uint16(bondBurnBps);
+        d.quorumBps = uint16(quorumBps);
         d.mode = mode;
         uint256 voteEnd = 0;
         uint256 snapshotBlock = 0;
@@ -326,13 +328,14 @@ contract EscrowManager is AccessControlDefaultAdminRules, Pausable, ReentrancyGu
         emit VoteCast(escrowId, msg.sender, forSeller, weight);
     }
 
-    /// @notice After the voting period anyone executes the tally. With quorum and a strict majority the
+    /// @notice After the voting period anyone executes the tally. With quorum (as set when the dispute
+    /// opened) and a strict majority the
     /// majority side wins everything; otherwise the default 50/50 split applies and the bond returns.
     function tally(uint256 escrowId) external nonReentrant {
         (Escrow storage e, Dispute storage d) = _disputed(escrowId, DisputeMode.Community);
         if (block.timestamp < d.voteEnd) revert VotingOpen(escrowId, d.voteEnd);
         uint256 cast = uint256(d.votesForSeller) + d.votesForBuyer;
-        uint256 quorum = (uint256(d.snapshotTotalStake) * quorumBps) / BPS;
+        uint256 quorum = (uint256(d.snapshotTotalStake) * d.quorumBps) / BPS;
         if (cast >= quorum && d.votesForSeller != d.votesForBuyer) {
             uint256 sellerBps = d.votesForSeller > d.votesForBuyer ? BPS : 0;
             _resolve(escrowId, e, d, sellerBps, true, address(0), Resolution.Vote);
