@@ -169,4 +169,21 @@ describe("Staking", function () {
     await d.staking.connect(d.operator).unpause();
     await d.staking.connect(d.staker1).stake(NCR(1));
   });
+
+  it("never owes stakers more than it took from the reserve, however the rounding falls", async function () {
+    // Regression: with the liability rounded down, many short intervals let the stakers' shares
+    // (rounded once over all of them) exceed the recorded liability and the last claim underflowed.
+    const d = await loadFixture(deployFixture);
+    await stake(d, d.staker1, NCR("1.5")); // each interval's reward has a fractional half wei
+    await d.token.approve(await d.staking.getAddress(), 100n);
+    for (let i = 0; i < 40; i++) {
+      await d.staking.fundReserve(1n); // a new accrual interval every second
+    }
+    await stake(d, d.staker2, NCR(3));
+    await time.increase(10);
+    await d.staking.connect(d.staker1).claim();
+    await d.staking.connect(d.staker2).claim();
+    expect(await d.staking.earned(d.staker1.address)).to.equal(0n);
+    await expectStakingSolvent(d);
+  });
 });

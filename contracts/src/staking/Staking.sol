@@ -9,6 +9,7 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IStakingSnapshot} from "./IStakingSnapshot.sol";
 
 /// @title Staking
@@ -179,11 +180,13 @@ contract Staking is IStakingSnapshot, AccessControlDefaultAdminRules, Pausable, 
             return (index, 0, false);
         }
         uint256 delta = (rewardRateBps * elapsed * PRECISION) / (BPS * YEAR);
-        reward = (delta * totalStaked) / PRECISION;
+        // The liability is rounded up: each staker's share is rounded down over possibly many
+        // intervals at once, so the sum of shares never exceeds what was taken from the reserve.
+        reward = Math.mulDiv(delta, totalStaked, PRECISION, Math.Rounding.Ceil);
         if (reward > rewardReserve) {
             // Reserve runs low: hand out exactly what is left, pro rata, and stop there.
             delta = (rewardReserve * PRECISION) / totalStaked;
-            reward = (delta * totalStaked) / PRECISION;
+            reward = Math.mulDiv(delta, totalStaked, PRECISION, Math.Rounding.Ceil);
             capped = true;
         }
         index += delta;
