@@ -143,35 +143,35 @@ contract DataMarketplace is AccessControlDefaultAdminRules, Pausable, Reentrancy
 
     /// @notice The seller changes the price; pending purchases are protected by their maxPrice.
     function updatePrice(uint256 listingId, uint256 newPrice) external {
-        Listing storage l = _ownedOpen(listingId);
+        Listing storage listing = _ownedOpen(listingId);
         if (newPrice == 0) revert ZeroPrice();
-        emit PriceUpdated(listingId, l.price, newPrice);
-        l.price = SafeCast.toUint128(newPrice);
+        emit PriceUpdated(listingId, listing.price, newPrice);
+        listing.price = SafeCast.toUint128(newPrice);
     }
 
     /// @notice The seller withdraws the listing for good; open escrows are not affected.
     function delist(uint256 listingId) external {
-        Listing storage l = _ownedOpen(listingId);
-        l.status = ListingStatus.Delisted;
+        Listing storage listing = _ownedOpen(listingId);
+        listing.status = ListingStatus.Delisted;
         emit ListingDelisted(listingId);
     }
 
     // ------------------------------------------------------------------ moderators
 
     function approveListing(uint256 listingId) external onlyRole(MODERATOR_ROLE) {
-        Listing storage l = _existing(listingId);
-        if (l.status != ListingStatus.Pending) revert InvalidListingStatus(listingId, l.status);
-        l.status = ListingStatus.Approved;
+        Listing storage listing = _existing(listingId);
+        if (listing.status != ListingStatus.Pending) revert InvalidListingStatus(listingId, listing.status);
+        listing.status = ListingStatus.Approved;
         emit ListingApproved(listingId, msg.sender);
     }
 
     /// @notice Rejects a pending listing or takes down an approved one.
     function rejectListing(uint256 listingId, string calldata reason) external onlyRole(MODERATOR_ROLE) {
-        Listing storage l = _existing(listingId);
-        if (l.status != ListingStatus.Pending && l.status != ListingStatus.Approved) {
-            revert InvalidListingStatus(listingId, l.status);
+        Listing storage listing = _existing(listingId);
+        if (listing.status != ListingStatus.Pending && listing.status != ListingStatus.Approved) {
+            revert InvalidListingStatus(listingId, listing.status);
         }
-        l.status = ListingStatus.Rejected;
+        listing.status = ListingStatus.Rejected;
         emit ListingRejected(listingId, msg.sender, reason);
     }
 
@@ -191,6 +191,7 @@ contract DataMarketplace is AccessControlDefaultAdminRules, Pausable, Reentrancy
         whenNotPaused
         returns (uint256)
     {
+        // solhint-disable-next-line no-empty-blocks
         try IERC20Permit(address(token)).permit(msg.sender, address(this), maxPrice, deadline, v, r, s) {}
         catch {
             emit PermitFailed(msg.sender, listingId);
@@ -232,28 +233,28 @@ contract DataMarketplace is AccessControlDefaultAdminRules, Pausable, Reentrancy
     // ------------------------------------------------------------------ internals
 
     function _purchase(uint256 listingId, uint256 maxPrice) private returns (uint256 escrowId) {
-        Listing storage l = _existing(listingId);
-        if (l.status != ListingStatus.Approved) revert ListingNotApproved(listingId, l.status);
-        if (msg.sender == l.seller) revert SelfPurchase(listingId);
-        uint256 price = l.price;
+        Listing storage listing = _existing(listingId);
+        if (listing.status != ListingStatus.Approved) revert ListingNotApproved(listingId, listing.status);
+        if (msg.sender == listing.seller) revert SelfPurchase(listingId);
+        uint256 price = listing.price;
         if (price > maxPrice) revert PriceAboveMax(price, maxPrice);
         uint256 fee = feeBps;
         // The marketplace keeps no state per purchase; the escrow records it. Funds go straight to the escrow.
         token.safeTransferFrom(msg.sender, address(escrow), price);
-        escrowId = escrow.openEscrow(listingId, msg.sender, l.seller, price, fee, l.reviewPeriod, l.tranches);
-        emit Purchased(listingId, escrowId, msg.sender, l.seller, price, fee, l.accessType);
+        escrowId = escrow.openEscrow(listingId, msg.sender, listing.seller, price, fee, listing.reviewPeriod, listing.tranches);
+        emit Purchased(listingId, escrowId, msg.sender, listing.seller, price, fee, listing.accessType);
     }
 
-    function _existing(uint256 listingId) private view returns (Listing storage l) {
-        l = _listings[listingId];
-        if (l.status == ListingStatus.None) revert UnknownListing(listingId);
+    function _existing(uint256 listingId) private view returns (Listing storage listing) {
+        listing = _listings[listingId];
+        if (listing.status == ListingStatus.None) revert UnknownListing(listingId);
     }
 
-    function _ownedOpen(uint256 listingId) private view returns (Listing storage l) {
-        l = _existing(listingId);
-        if (msg.sender != l.seller) revert NotSeller(listingId, msg.sender);
-        if (l.status != ListingStatus.Pending && l.status != ListingStatus.Approved) {
-            revert InvalidListingStatus(listingId, l.status);
+    function _ownedOpen(uint256 listingId) private view returns (Listing storage listing) {
+        listing = _existing(listingId);
+        if (msg.sender != listing.seller) revert NotSeller(listingId, msg.sender);
+        if (listing.status != ListingStatus.Pending && listing.status != ListingStatus.Approved) {
+            revert InvalidListingStatus(listingId, listing.status);
         }
     }
 }

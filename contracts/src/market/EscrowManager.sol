@@ -237,7 +237,7 @@ contract EscrowManager is AccessControlDefaultAdminRules, Pausable, ReentrancyGu
         } else {
             uint256 gross = e.amount / e.tranches;
             uint256 index = e.tranchesReleased;
-            e.tranchesReleased += 1;
+            ++e.tranchesReleased;
             uint256 fee = _paySeller(escrowId, e, gross);
             emit TrancheReleased(escrowId, index, gross, fee);
         }

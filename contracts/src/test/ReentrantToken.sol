@@ -27,8 +27,10 @@ contract ReentrantToken is ERC20, ERC20Burnable {
         address target = _target;
         if (target != address(0)) {
             _target = address(0);
+            // solhint-disable-next-line avoid-low-level-calls
             (bool ok, bytes memory ret) = target.call(_payload);
             if (!ok) {
+                // solhint-disable-next-line no-inline-assembly
                 assembly ("memory-safe") {
                     revert(add(ret, 32), mload(ret))
                 }
