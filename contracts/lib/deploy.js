@@ -34,7 +34,8 @@ const DEFAULTS = {
  * @param {object} p
  * @param {(name: string) => Promise<import("ethers").ContractFactory>} p.factory  factory per contract name, bound to the deployer
  * @param {import("ethers").Signer} p.deployer
- * @param {object} [p.options] treasury, operator, moderators[], arbitrators[], fund[{address, amount}], and DEFAULTS keys
+ * @param {object} [p.options] treasury, operator, moderators[], arbitrators[], fund[{address, amount}],
+ *   adminToTimelock (bool), and DEFAULTS keys
  * @param {(msg: string) => void} [p.log]
  */
 async function deployAll({ factory, deployer, options = {}, log = () => {} }) {
@@ -108,6 +109,14 @@ async function deployAll({ factory, deployer, options = {}, log = () => {} }) {
   }
   for (const f of o.fund ?? []) {
     await send(token.mint(f.address, f.amount));
+  }
+
+  // Optionally start handing the default admin of every contract to the timelock (two-step: the
+  // timelock accepts through a governance proposal once ADMIN_DELAY has passed).
+  if (o.adminToTimelock) {
+    for (const c of [token, staking, escrow, marketplace]) {
+      await send(c.beginDefaultAdminTransfer(timelockAddress));
+    }
   }
 
   const addresses = {

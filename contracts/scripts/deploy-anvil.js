@@ -64,7 +64,7 @@ async function main() {
     const out = path.join(tempDir, "addresses.json");
     const arbitrator = new ethers.Wallet(ethers.id("neurodata-test-arbitrator")).address;
     const { doc } = await deploy(
-      { RPC_URL: url, DEPLOYER_PRIVATE_KEY: ANVIL_KEY_0, DEPLOY_OUTPUT: out, ARBITRATORS: arbitrator, GOV_VOTING_PERIOD: "50" },
+      { RPC_URL: url, DEPLOYER_PRIVATE_KEY: ANVIL_KEY_0, DEPLOY_OUTPUT: out, ARBITRATORS: arbitrator, GOV_VOTING_PERIOD: "50", ADMIN_TO_TIMELOCK: "true" },
       (msg) => console.log(`  ${msg}`)
     );
 
@@ -89,6 +89,7 @@ async function main() {
       ["arbitrator granted", await escrow.hasRole(ethers.id("ARBITRATOR_ROLE"), arbitrator)],
       ["reward reserve funded", (await staking.rewardReserve()) === ethers.parseEther("5000000")],
       ["marketplace points at the escrow", (await market.escrow()) === c.EscrowManager],
+      ["admin transfer to the timelock pending", (await escrow.pendingDefaultAdmin())[0] === c.NeuroTimelock],
     ];
     for (const [what, ok] of checks) {
       if (!ok) throw new Error(`wiring check failed: ${what}`);

@@ -14,6 +14,8 @@
 //   ADMIN_DELAY           seconds before a new default admin can accept [172800]
 //   TIMELOCK_DELAY        seconds between queue and execute [172800]
 //   GOV_VOTING_DELAY, GOV_VOTING_PERIOD (blocks) [1, 45818], GOV_QUORUM_PERCENT [4]
+//   ADMIN_TO_TIMELOCK     "true" starts the two-step default-admin transfer of every contract to
+//                         the timelock (it accepts via a governance proposal) [false]
 "use strict";
 
 const fs = require("fs");
@@ -53,6 +55,12 @@ function integer(name, value, fallback) {
   return Number(raw);
 }
 
+function flag(name, value) {
+  if (value === undefined || value === "" || value === "false") return false;
+  if (value === "true") return true;
+  throw new Error(`${name}: "${value}" must be true or false`);
+}
+
 function optionsFromEnv(env, deployerAddress) {
   const operator = env.OPERATOR ? address("OPERATOR", env.OPERATOR) : deployerAddress;
   return {
@@ -71,20 +79,50 @@ function optionsFromEnv(env, deployerAddress) {
     governorVotingDelay: integer("GOV_VOTING_DELAY", env.GOV_VOTING_DELAY, 1),
     governorVotingPeriod: integer("GOV_VOTING_PERIOD", env.GOV_VOTING_PERIOD, 45818),
     governorQuorumPercent: integer("GOV_QUORUM_PERCENT", env.GOV_QUORUM_PERCENT, 4),
+    adminToTimelock: flag("ADMIN_TO_TIMELOCK", env.ADMIN_TO_TIMELOCK),
   };
+}
+
+async function rpcChainId(url) {
+  let res;
+  try {
+    res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+      signal: AbortSignal.timeout(15000),
+    });
+  } catch (err) {
+    throw new Error(`RPC_URL ${url} is not reachable: ${err.cause?.message ?? err.message}`);
+  }
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok || typeof body.result !== "string") {
+    throw new Error(`RPC_URL ${url} did not answer eth_chainId (HTTP ${res.status})`);
+  }
+  return BigInt(body.result);
 }
 
 async function deploy(env = process.env, log = console.log) {
   if (!env.RPC_URL) throw new Error("RPC_URL is not set");
   if (!env.DEPLOYER_PRIVATE_KEY) throw new Error("DEPLOYER_PRIVATE_KEY is not set");
-  const provider = new ethers.JsonRpcProvider(env.RPC_URL, undefined, { staticNetwork: true, pollingInterval: 250 });
-  const wallet = new ethers.Wallet(env.DEPLOYER_PRIVATE_KEY, provider);
-  const deployer = new ethers.NonceManager(wallet);
-  const { chainId } = await provider.getNetwork();
-  const options = optionsFromEnv(env, wallet.address);
+  let signingKey;
+  try {
+    signingKey = new ethers.SigningKey(env.DEPLOYER_PRIVATE_KEY);
+  } catch {
+    throw new Error("DEPLOYER_PRIVATE_KEY is not a valid 0x-prefixed 32-byte private key");
+  }
+  const deployerAddress = ethers.computeAddress(signingKey);
+  const options = optionsFromEnv(env, deployerAddress);
   if (options.initialSupply < options.rewardReserve) {
     throw new Error("REWARD_RESERVE must not exceed INITIAL_SUPPLY (the reserve is funded from the deployer's mint)");
   }
+  const chainId = await rpcChainId(env.RPC_URL);
+  const provider = new ethers.JsonRpcProvider(env.RPC_URL, ethers.Network.from(chainId), {
+    staticNetwork: true,
+    pollingInterval: 250,
+  });
+  const wallet = new ethers.Wallet(signingKey, provider);
+  const deployer = new ethers.NonceManager(wallet);
   const factory = async (name) => {
     const artifact = JSON.parse(fs.readFileSync(path.join(ABI_DIR, `${name}.json`), "utf8"));
     return new ethers.ContractFactory(artifact.abi, artifact.bytecode, deployer);

@@ -123,4 +123,30 @@ describe("Governance", function () {
     await d.governor.connect(voters[0]).cancel(targets, [0], calldatas, ethers.id("Cancel me"));
     expect(await d.governor.state(id)).to.equal(ProposalState.Canceled);
   });
+
+  it("can take over the default admin of every contract through a two-step transfer", async function () {
+    const d = await loadFixture(deployFixture);
+    const tl = await d.timelock.getAddress();
+    const contracts = [d.token, d.staking, d.escrow, d.marketplace];
+    for (const c of contracts) {
+      await c.beginDefaultAdminTransfer(tl); // what ADMIN_TO_TIMELOCK=true does at deploy
+    }
+    await time.increase(2 * DAY + 1); // the admin delay
+    const voters = await delegated(d);
+    await pass(
+      d,
+      voters,
+      await Promise.all(contracts.map((c) => c.getAddress())),
+      contracts.map((c) => c.interface.encodeFunctionData("acceptDefaultAdminTransfer")),
+      "Timelock becomes admin"
+    );
+    for (const c of contracts) {
+      expect(await c.defaultAdmin()).to.equal(tl);
+    }
+    // The former admin can no longer grant itself a parameter role.
+    await expect(d.escrow.grantRole(ROLES.PARAMETER, d.admin.address)).to.be.revertedWithCustomError(
+      d.escrow,
+      "AccessControlUnauthorizedAccount"
+    );
+  });
 });
