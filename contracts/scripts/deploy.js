@@ -14,6 +14,7 @@
 //   ADMIN_DELAY           seconds before a new default admin can accept [172800]
 //   TIMELOCK_DELAY        seconds between queue and execute [172800]
 //   GOV_VOTING_DELAY, GOV_VOTING_PERIOD (blocks) [1, 45818], GOV_QUORUM_PERCENT [4]
+//   GOV_PROPOSAL_THRESHOLD whole NCR of voting power needed to propose [0]
 //   ADMIN_TO_TIMELOCK     "true" starts the two-step default-admin transfer of every contract to
 //                         the timelock (it accepts via a governance proposal) [false]
 "use strict";
@@ -79,6 +80,7 @@ function optionsFromEnv(env, deployerAddress) {
     governorVotingDelay: integer("GOV_VOTING_DELAY", env.GOV_VOTING_DELAY, 1),
     governorVotingPeriod: integer("GOV_VOTING_PERIOD", env.GOV_VOTING_PERIOD, 45818),
     governorQuorumPercent: integer("GOV_QUORUM_PERCENT", env.GOV_QUORUM_PERCENT, 4),
+    governorThreshold: wholeNcr("GOV_PROPOSAL_THRESHOLD", env.GOV_PROPOSAL_THRESHOLD, "0"),
     adminToTimelock: flag("ADMIN_TO_TIMELOCK", env.ADMIN_TO_TIMELOCK),
   };
 }
