@@ -12,7 +12,7 @@ const hre = require("hardhat");
 const { ethers } = hre;
 const { loadFixture, time } = require("@nomicfoundation/hardhat-network-helpers");
 const { deployAll } = require("../lib/deploy");
-const { NCR, DAY, DIGEST } = require("./helpers");
+const { NCR, DAY, DIGEST, signPermit } = require("./helpers");
 
 const SEEDS = (process.env.PROPERTY_SEEDS ?? "1,2,3,4,5").split(",").map((s) => Number(s.trim()));
 const ACTIONS = Number(process.env.PROPERTY_ACTIONS ?? 2000);
@@ -162,7 +162,25 @@ async function runSequence(seed, n) {
       if (buyer.address === listing.seller) return expectRevert(call(), d.marketplace, "SelfPurchase");
       if (lowball) return expectRevert(call(), d.marketplace, "PriceAboveMax");
       if (m.paused) return expectRevert(call(), d.escrow, "EnforcedPause");
-      const receipt = await (await call()).wait();
+      let receipt;
+      if (r.chance(0.1)) {
+        // The permit path, sometimes with the permit front-run by somebody else first.
+        const marketAddr = await d.marketplace.getAddress();
+        const deadline = now + 3600n;
+        const sig = await signPermit(d.token, buyer, marketAddr, maxPrice, deadline);
+        const frontRun = r.chance(0.5);
+        if (frontRun) {
+          await d.token.connect(d.operator).permit(buyer.address, marketAddr, maxPrice, deadline, sig.v, sig.r, sig.s);
+        }
+        receipt = await (
+          await d.marketplace.connect(buyer).purchaseWithPermit(listingId, maxPrice, deadline, sig.v, sig.r, sig.s)
+        ).wait();
+        const failed = receipt.logs.some((l) => l.address === marketAddr && d.marketplace.interface.parseLog(l)?.name === "PermitFailed");
+        expect(failed, "PermitFailed exactly when front-run").to.equal(frontRun);
+        await d.token.connect(buyer).approve(marketAddr, ethers.MaxUint256);
+      } else {
+        receipt = await (await call()).wait();
+      }
       const opened = parse(receipt).find((x) => x.name === "EscrowOpened");
       const id = Number(opened.args.escrowId);
       m.escrows.set(id, {
