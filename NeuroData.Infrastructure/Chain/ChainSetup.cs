@@ -1,0 +1,42 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using NeuroData.Domain.Ports;
+
+namespace NeuroData.Infrastructure.Chain;
+
+public static class ChainSetup
+{
+    /// <summary>
+    /// Registers the chain adapter from <c>NeuroData:Chain</c> (see <see cref="ChainSettings"/>): settings, the
+    /// <see cref="ChainContext"/>, <see cref="IChainGateway"/>, <see cref="IPlatformChainOperator"/> (operator key),
+    /// <see cref="IWalletTransactionBuilder"/>, the ABI artifacts and the revert decoder. In Embedded mode it also adds
+    /// the dev chain (anvil launcher + one-time deployer) as a hosted service; External mode starts nothing and fails
+    /// here, at start-up, with every missing setting listed.
+    /// </summary>
+    public static IHostApplicationBuilder AddChain(this IHostApplicationBuilder builder)
+    {
+        var settings = ChainSettings.From(builder.Configuration, builder.Environment.ContentRootPath);
+        var services = builder.Services;
+        services.AddSingleton(settings);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ContractArtifacts>();
+        services.AddSingleton<ContractErrorDecoder>();
+        services.AddSingleton<ChainContext>();
+        services.AddSingleton<ChainGateway>();
+        services.AddSingleton<IChainGateway>(sp => sp.GetRequiredService<ChainGateway>());
+        services.AddSingleton<OperatorTransactionService>();
+        services.AddSingleton<IPlatformChainOperator>(sp => sp.GetRequiredService<OperatorTransactionService>());
+        services.AddSingleton<TransactionRequestBuilder>();
+        services.AddSingleton<IWalletTransactionBuilder>(sp => sp.GetRequiredService<TransactionRequestBuilder>());
+
+        if (settings.Mode == ChainMode.Embedded)
+        {
+            services.AddSingleton<DevChainLauncher>();
+            services.AddSingleton<DevChainDeployer>();
+            services.AddHostedService<DevChainHostedService>();
+        }
+
+        return builder;
+    }
+}
