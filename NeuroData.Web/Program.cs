@@ -1,6 +1,7 @@
 using NeuroData.Infrastructure;
 using NeuroData.Web;
 using NeuroData.Web.Components;
+using NeuroData.Web.Operations;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -9,10 +10,19 @@ builder.AddWeb();
 
 var app = builder.Build();
 
-app.UseWeb();
+// Verbs (migrate) and the start-up database duty; an exit code means: stop here.
+if (await Verbs.RunAsync(app, args) is { } exitCode)
+{
+    return exitCode;
+}
+
+app.UseOperations();   // security headers, request logging, errors, health endpoints
+// Authentication and authorization (accounts) go here: before antiforgery.
+app.UseWeb();          // antiforgery, static assets
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();
+return Verbs.Success;
 
 /// <summary>Entry point, visible to the test host.</summary>
 public partial class Program;
