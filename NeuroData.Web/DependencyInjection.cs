@@ -1,26 +1,32 @@
+using MudBlazor;
 using MudBlazor.Services;
+using NeuroData.Infrastructure.Queries;
+using NeuroData.Web.Operations;
 
 namespace NeuroData.Web;
 
 public static class DependencyInjection
 {
-    /// <summary>Registers the web layer: Blazor Server, MudBlazor.</summary>
+    /// <summary>Registers the web layer: operations, Blazor Server, MudBlazor, authorization, page queries.</summary>
     public static IHostApplicationBuilder AddWeb(this IHostApplicationBuilder builder)
     {
+        builder.AddOperations();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddMudServices();
+        builder.Services.AddMudServices(config =>
+        {
+            config.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomCenter;
+            config.SnackbarConfiguration.PreventDuplicates = true;
+            config.SnackbarConfiguration.VisibleStateDuration = 6000;
+        });
+        builder.Services.AddAuthorization();
+        builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddNeuroDataQueries();
         return builder;
     }
 
-    /// <summary>The request pipeline.</summary>
+    /// <summary>The request pipeline after operations and accounts: antiforgery, static assets.</summary>
     public static WebApplication UseWeb(this WebApplication app)
     {
-        if (!app.Environment.IsDevelopment())
-        {
-            app.UseExceptionHandler("/Error", createScopeForErrors: true);
-            app.UseHsts();
-        }
-
         app.UseAntiforgery();
         app.MapStaticAssets();
         return app;

@@ -2,6 +2,7 @@ using NeuroData.Infrastructure;
 using NeuroData.Web;
 using NeuroData.Web.Accounts;
 using NeuroData.Web.Components;
+using NeuroData.Web.Operations;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -11,11 +12,19 @@ builder.AddAccounts();
 
 var app = builder.Build();
 
-app.UseAccounts(); // authentication + authorization must run before UseAntiforgery (in UseWeb)
-app.UseWeb();
+// Verbs (migrate) and the start-up database duty; an exit code means: stop here.
+if (await Verbs.RunAsync(app, args) is { } exitCode)
+{
+    return exitCode;
+}
+
+app.UseOperations();   // security headers, request logging, errors, health endpoints
+app.UseAccounts();     // authentication, authorization, sign-in rate limits: before antiforgery
+app.UseWeb();          // antiforgery, static assets
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();
+return Verbs.Success;
 
 /// <summary>Entry point, visible to the test host.</summary>
 public partial class Program;
