@@ -14,9 +14,8 @@ public sealed class HomePageSmokeTests(AppServerFixture app, BrowserFixture brow
         await using var session = await browser.NewSessionAsync(app, Viewport.Desktop);
         var page = session.Page;
 
-        var response = await page.GotoAsync("/");
+        var response = await PageChecks.GotoAsync(page, "/");
 
-        response.ShouldNotBeNull();
         response.Status.ShouldBe(200);
         await Expect(page).ToHaveTitleAsync(new Regex("NeuroData"));
         await Expect(page.GetByText("NeuroData").First).ToBeVisibleAsync();

@@ -6,6 +6,24 @@ namespace NeuroData.Tests.E2E.Infrastructure;
 public static class PageChecks
 {
     /// <summary>
+    /// Navigates to <paramref name="path"/> and returns the document's response. Chromium turns an error status with an
+    /// empty body into a navigation error; that becomes a readable test failure naming the URL.
+    /// </summary>
+    public static async Task<IResponse> GotoAsync(IPage page, string path)
+    {
+        try
+        {
+            var response = await page.GotoAsync(path);
+            return response ?? throw new InvalidOperationException($"GET {path}: no response");
+        }
+        catch (PlaywrightException ex) when (ex.Message.Contains("ERR_HTTP_RESPONSE_CODE_FAILURE", StringComparison.Ordinal))
+        {
+            Assert.Fail($"GET {path} answered an error status with an empty body (no such page yet?): {ex.Message.Split('\n')[0]}");
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Waits until the page is loaded, the network is quiet and, on an interactive page, Blazor has started
     /// (so circuit errors show up before the test looks at the console).
     /// </summary>
