@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using NeuroData.Infrastructure.Persistence;
 
 namespace NeuroData.Infrastructure.Auth;
@@ -59,5 +61,16 @@ public sealed class DatabaseSiweNonceStore(IDbContextFactory<NeuroDataDbContext>
             .ExecuteUpdateAsync(s => s.SetProperty(n => n.ConsumedAt, now), cancellationToken)
             .ConfigureAwait(false);
         return updated == 1;
+    }
+}
+
+public static class SiweSetup
+{
+    /// <summary>Sign-In with Ethereum: the database nonce store and the verifier.</summary>
+    public static IHostApplicationBuilder AddSiwe(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ISiweNonceStore, DatabaseSiweNonceStore>();
+        builder.Services.AddSingleton<SiweVerifier>();
+        return builder;
     }
 }

@@ -3,6 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NeuroData.Domain.Common;
+using NeuroData.Domain.Ports;
+using NeuroData.Infrastructure.Chain;
 using NeuroData.Infrastructure.Persistence;
 
 namespace NeuroData.Infrastructure.Indexing;
@@ -56,18 +58,39 @@ public sealed class ChainMirrorNotifier
 /// makes exactly one of them the writer; the others wait and take over when it goes away. SQLite is single-node.
 /// </summary>
 public sealed class IndexerHostedService(
-    ChainIndexer indexer,
+    ChainContext chain,
+    IndexerSettings settings,
     IDbContextFactory<NeuroDataDbContext> contexts,
     IndexerStatus status,
     ChainMirrorNotifier notifier,
     TimeProvider clock,
-    ILogger<IndexerHostedService> logger) : BackgroundService
+    ILoggerFactory loggers) : BackgroundService
 {
     /// <summary>Advisory lock key: "NDIX" in ASCII.</summary>
     public const long AdvisoryLockKey = 0x4E444958;
 
+    private readonly ILogger<IndexerHostedService> logger = loggers.CreateLogger<IndexerHostedService>();
+    private ChainIndexer indexer = null!;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        ChainContracts contracts;
+        try
+        {
+            contracts = await chain.GetContractsAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        catch (Exception ex)
+        {
+            logger.LogError("The chain indexer does not run: the chain is not available ({Reason})", ex.Message);
+            status.Update(s => s with { LastError = "The chain is not available: " + ex.Message });
+            return;
+        }
+
+        indexer = new ChainIndexer(contexts, settings.ToOptions(chain.Settings, contracts), clock, loggers.CreateLogger<ChainIndexer>());
         while (!stoppingToken.IsCancellationRequested)
         {
             try
