@@ -127,42 +127,54 @@ public sealed class ChainIndexer(
         var ordered = logs.Where(l => l.Removed != true)
             .OrderBy(l => l.BlockNumber.Value).ThenBy(l => l.LogIndex.Value).ToList();
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
-        var projector = new Projector(db, options.ChainId);
-        var blocks = new Dictionary<long, (string Hash, string? Parent)>();
-        foreach (var log in ordered)
+        // One transaction for the batch; under a retrying execution strategy (PostgreSQL) the whole unit re-runs on a
+        // fresh context, so a retry can never apply half a batch twice.
+        IReadOnlyCollection<EthAddress> touched = [];
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
-            var record = ToRecord(log);
-            db.Set<ChainLogRecord>().Add(record);
-            blocks[record.BlockNumber] = (record.BlockHash, null);
-            if (Decode(record) is { } decoded)
+            await using var write = await contexts.CreateDbContextAsync(ct).ConfigureAwait(false);
+            await using var transaction = await write.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+            var projector = new Projector(write, options.ChainId);
+            var blocks = new Dictionary<long, (string Hash, string? Parent)>();
+            foreach (var log in ordered)
             {
-                await projector.ApplyAsync(decoded, record.TxHash, record.BlockNumber, ct).ConfigureAwait(false);
+                var record = ToRecord(log);
+                write.Set<ChainLogRecord>().Add(record);
+                blocks[record.BlockNumber] = (record.BlockHash, null);
+                if (Decode(record) is { } decoded)
+                {
+                    await projector.ApplyAsync(decoded, record.TxHash, record.BlockNumber, ct).ConfigureAwait(false);
+                }
             }
-        }
 
-        blocks[to] = (Normalize(after.BlockHash), Normalize(after.ParentHash));
-        foreach (var (number, (hash, parent)) in blocks)
-        {
-            db.Set<IndexedBlock>().Add(new IndexedBlock { ChainId = options.ChainId, Number = number, Hash = hash, ParentHash = parent ?? string.Empty });
-        }
+            blocks[to] = (Normalize(after.BlockHash), Normalize(after.ParentHash));
+            foreach (var (number, (hash, parent)) in blocks)
+            {
+                write.Set<IndexedBlock>().Add(new IndexedBlock { ChainId = options.ChainId, Number = number, Hash = hash, ParentHash = parent ?? string.Empty });
+            }
 
-        await UpsertCursorAsync(db, to, ct).ConfigureAwait(false);
-        await db.SaveChangesAsync(ct).ConfigureAwait(false);
-        await transaction.CommitAsync(ct).ConfigureAwait(false);
+            await UpsertCursorAsync(write, to, ct).ConfigureAwait(false);
+            await write.SaveChangesAsync(ct).ConfigureAwait(false);
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            touched = projector.TouchedAccounts;
+        }).ConfigureAwait(false);
 
         logger.LogDebug("Indexed blocks {From}-{To}: {Events} events", from, to, ordered.Count);
-        return new IndexerPass(IndexerPassOutcome.Advanced, to, head, ordered.Count, projector.TouchedAccounts);
+        return new IndexerPass(IndexerPassOutcome.Advanced, to, head, ordered.Count, touched);
     }
 
     /// <summary>Deletes everything the mirror holds for this chain and indexes again from the start block.</summary>
     public async Task RebuildFromRawLogsAsync(CancellationToken ct)
     {
-        await using var db = await contexts.CreateDbContextAsync(ct).ConfigureAwait(false);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
-        await ReplayAsync(db, ct).ConfigureAwait(false);
-        await db.SaveChangesAsync(ct).ConfigureAwait(false);
-        await transaction.CommitAsync(ct).ConfigureAwait(false);
+        await using var probe = await contexts.CreateDbContextAsync(ct).ConfigureAwait(false);
+        await probe.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await using var db = await contexts.CreateDbContextAsync(ct).ConfigureAwait(false);
+            await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await ReplayAsync(db, ct).ConfigureAwait(false);
+            await db.SaveChangesAsync(ct).ConfigureAwait(false);
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+        }).ConfigureAwait(false);
     }
 
     private async Task<long> RevertReorgAsync(NeuroDataDbContext db, long last, long head, CancellationToken ct)
@@ -191,13 +203,17 @@ public sealed class ChainIndexer(
 
         logger.LogWarning("Chain reorganisation: stored block {Last} is no longer on chain {ChainId}; reverting to block {Fork}", last, options.ChainId.Value, fork);
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
-        await db.Set<ChainLogRecord>().Where(l => l.ChainId == options.ChainId && l.BlockNumber > fork).ExecuteDeleteAsync(ct).ConfigureAwait(false);
-        await db.Set<IndexedBlock>().Where(b => b.ChainId == options.ChainId && b.Number > fork).ExecuteDeleteAsync(ct).ConfigureAwait(false);
-        await ReplayAsync(db, ct).ConfigureAwait(false);
-        await UpsertCursorAsync(db, fork, ct).ConfigureAwait(false);
-        await db.SaveChangesAsync(ct).ConfigureAwait(false);
-        await transaction.CommitAsync(ct).ConfigureAwait(false);
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await using var write = await contexts.CreateDbContextAsync(ct).ConfigureAwait(false);
+            await using var transaction = await write.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await write.Set<ChainLogRecord>().Where(l => l.ChainId == options.ChainId && l.BlockNumber > fork).ExecuteDeleteAsync(ct).ConfigureAwait(false);
+            await write.Set<IndexedBlock>().Where(b => b.ChainId == options.ChainId && b.Number > fork).ExecuteDeleteAsync(ct).ConfigureAwait(false);
+            await ReplayAsync(write, ct).ConfigureAwait(false);
+            await UpsertCursorAsync(write, fork, ct).ConfigureAwait(false);
+            await write.SaveChangesAsync(ct).ConfigureAwait(false);
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+        }).ConfigureAwait(false);
         return fork;
     }
 

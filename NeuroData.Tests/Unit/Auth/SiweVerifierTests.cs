@@ -8,7 +8,7 @@ namespace NeuroData.Tests.Unit.Auth;
 
 public sealed class SiweVerifierTests
 {
-    // anvil's first dev key: a well-known test key, never holds real funds.
+    // A fixed throwaway test key.
     private const string Key = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcb5c6e4e3f8a1d3a2";
     private static readonly SiweExpectations Site = new("http", "localhost:5000", "http://localhost:5000", 31337);
 
