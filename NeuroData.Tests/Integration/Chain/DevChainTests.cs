@@ -73,20 +73,22 @@ public sealed class DevChainTests(AnvilFixture anvil)
     [Fact]
     public async Task Deployer_WhenRecordedAddressesHaveNoCode_Redeploys()
     {
-        await anvil.RequireChainAsync();
-        // Another data folder on the same chain, whose deployment.json points at addresses without code.
-        var settings = anvil.NewEmbeddedSettings(port: anvil.Settings.DevPort);
-        Directory.CreateDirectory(settings.ChainDirectory);
-        var stale = anvil.Deployment with
+        anvil.RequireAnvil();
+        var settings = anvil.NewEmbeddedSettings();
+        await using var launcher = new DevChainLauncher(settings, NullLogger<DevChainLauncher>.Instance);
+        await launcher.StartAsync(Ct);
+        var first = await anvil.NewDeployer(settings).EnsureDeployedAsync(Ct);
+        // deployment.json now points at addresses without code (as after the state file was deleted).
+        var stale = first with
         {
-            Contracts = anvil.Deployment.Contracts.ToDictionary(kv => kv.Key, kv => "0x00000000000000000000000000000000000000" + (10 + kv.Key.Length).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            Contracts = first.Contracts.ToDictionary(kv => kv.Key, kv => "0x00000000000000000000000000000000000000" + (10 + kv.Key.Length).ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
         await File.WriteAllTextAsync(settings.DeploymentFile, JsonSerializer.Serialize(stale, WebJson), Ct);
 
         var fresh = await anvil.NewDeployer(settings).EnsureDeployedAsync(Ct);
 
         fresh.Contracts.Values.ShouldNotContain(v => stale.Contracts.Values.Contains(v));
-        fresh.Contracts[nameof(ContractName.NeuroCoin)].ShouldNotBe(anvil.Deployment.Contracts[nameof(ContractName.NeuroCoin)]);
+        fresh.Contracts[nameof(ContractName.NeuroCoin)].ShouldNotBe(first.Contracts[nameof(ContractName.NeuroCoin)]);
         var web3 = new Web3(settings.RpcUrl);
         foreach (var address in fresh.Contracts.Values)
         {

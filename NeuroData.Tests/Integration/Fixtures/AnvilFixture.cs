@@ -151,17 +151,52 @@ public sealed class AnvilFixture : IAsyncDisposable
     /// <summary>Sends a transaction from one of anvil's unlocked dev accounts (eth_sendTransaction, as a wallet would) and returns the hash, or the JSON-RPC error.</summary>
     public static async Task<RpcOutcome> SendFromUnlockedAsync(string rpcUrl, IReadOnlyDictionary<string, string> tx, CancellationToken cancellationToken)
     {
+        var (result, message, data) = await RpcAsync(rpcUrl, "eth_sendTransaction", tx, cancellationToken);
+        return new RpcOutcome(result is null ? null : TxHash.Parse(result), message, data);
+    }
+
+    /// <summary>eth_estimateGas for a request, as a wallet runs it before asking the user to sign.</summary>
+    public static async Task<RpcOutcome> EstimateGasAsync(string rpcUrl, IReadOnlyDictionary<string, string> tx, CancellationToken cancellationToken)
+    {
+        var (_, message, data) = await RpcAsync(rpcUrl, "eth_estimateGas", tx, cancellationToken);
+        return new RpcOutcome(null, message, data);
+    }
+
+    /// <summary>Polls for a receipt (anvil may answer eth_sendTransaction before the block is mined).</summary>
+    public static async Task<Nethereum.RPC.Eth.DTOs.TransactionReceipt> WaitForReceiptAsync(string rpcUrl, TxHash hash, CancellationToken cancellationToken)
+    {
+        var web3 = new Nethereum.Web3.Web3(rpcUrl);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var receipt = await web3.Eth.Transactions.GetTransactionReceipt.SendRequestAsync(hash.Value);
+            if (receipt?.BlockNumber is not null)
+            {
+                return receipt;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"No receipt for {hash} within 20 s.");
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
+    private static async Task<(string? Result, string? Message, string? Data)> RpcAsync(string rpcUrl, string method, IReadOnlyDictionary<string, string> tx, CancellationToken cancellationToken)
+    {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        using var response = await http.PostAsJsonAsync(rpcUrl, new { jsonrpc = "2.0", id = 1, method = "eth_sendTransaction", @params = new object[] { tx } }, cancellationToken);
+        using var response = await http.PostAsJsonAsync(rpcUrl, new { jsonrpc = "2.0", id = 1, method, @params = new object[] { tx } }, cancellationToken);
         using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
         if (doc.RootElement.TryGetProperty("result", out var result))
         {
-            return new RpcOutcome(TxHash.Parse(result.GetString()!), null, null);
+            return (result.GetString(), null, null);
         }
 
         var error = doc.RootElement.GetProperty("error");
         var data = error.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
-        return new RpcOutcome(null, error.GetProperty("message").GetString(), data);
+        return (null, error.GetProperty("message").GetString(), data);
     }
 
     public static int FreePort()
