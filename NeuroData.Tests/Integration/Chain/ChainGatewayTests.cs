@@ -151,6 +151,30 @@ public sealed class ChainGatewayTests(AnvilFixture anvil)
     }
 
     [Fact]
+    public async Task WalletRequests_PermitSignedInTheWallet_BuysWithoutAnApprove()
+    {
+        await anvil.RequireChainAsync();
+        var price = TokenAmount.FromTokens(15);
+        var listingId = await CreateListingAsync(price);
+        await anvil.Operator.ApproveListingAsync(listingId, Ct);
+        var buyer = DevAccounts.Buyer.Address;
+        var deadline = DateTimeOffset.FromUnixTimeSeconds(4_000_000_000);
+
+        var typedData = await anvil.Builder.BuildPurchasePermitAsync(buyer, price, deadline, Ct);
+        var signature = await AnvilFixture.SignTypedDataAsync(anvil.Settings.RpcUrl, buyer, typedData, Ct);
+        var request = await anvil.Builder.PurchaseWithPermitAsync(buyer, listingId, price, deadline, signature, Ct);
+        var receipt = await SendAndExpectSuccessAsync(request);
+
+        receipt.DecodeAllEvents<PermitFailedEvent>().ShouldBeEmpty("the permit signature was valid");
+        var purchased = receipt.DecodeAllEvents<PurchasedEvent>().ShouldHaveSingleItem().Event;
+        purchased.ListingId.ShouldBe(new BigInteger(listingId));
+        purchased.Buyer.ShouldBe(buyer.Value, StringCompareShould.IgnoreCase);
+        purchased.Price.ShouldBe(price.Units);
+        var escrow = await anvil.Gateway.GetEscrowAsync((long)purchased.EscrowId, Ct);
+        escrow!.State.ShouldBe(EscrowState.Funded);
+    }
+
+    [Fact]
     public async Task WalletRequest_Stake_IsAcceptedByTheNode()
     {
         await anvil.RequireChainAsync();

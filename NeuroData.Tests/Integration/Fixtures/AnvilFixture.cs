@@ -151,15 +151,22 @@ public sealed class AnvilFixture : IAsyncDisposable
     /// <summary>Sends a transaction from one of anvil's unlocked dev accounts (eth_sendTransaction, as a wallet would) and returns the hash, or the JSON-RPC error.</summary>
     public static async Task<RpcOutcome> SendFromUnlockedAsync(string rpcUrl, IReadOnlyDictionary<string, string> tx, CancellationToken cancellationToken)
     {
-        var (result, message, data) = await RpcAsync(rpcUrl, "eth_sendTransaction", tx, cancellationToken);
+        var (result, message, data) = await RpcAsync(rpcUrl, "eth_sendTransaction", [tx], cancellationToken);
         return new RpcOutcome(result is null ? null : TxHash.Parse(result), message, data);
     }
 
     /// <summary>eth_estimateGas for a request, as a wallet runs it before asking the user to sign.</summary>
     public static async Task<RpcOutcome> EstimateGasAsync(string rpcUrl, IReadOnlyDictionary<string, string> tx, CancellationToken cancellationToken)
     {
-        var (_, message, data) = await RpcAsync(rpcUrl, "eth_estimateGas", tx, cancellationToken);
+        var (_, message, data) = await RpcAsync(rpcUrl, "eth_estimateGas", [tx], cancellationToken);
         return new RpcOutcome(null, message, data);
+    }
+
+    /// <summary>eth_signTypedData_v4 by an unlocked dev account (what MetaMask does for a permit); the 65-byte signature.</summary>
+    public static async Task<string> SignTypedDataAsync(string rpcUrl, EthAddress signer, string typedDataJson, CancellationToken cancellationToken)
+    {
+        var (result, message, _) = await RpcAsync(rpcUrl, "eth_signTypedData_v4", [signer.Value, typedDataJson], cancellationToken);
+        return result ?? throw new InvalidOperationException($"eth_signTypedData_v4 failed: {message}");
     }
 
     /// <summary>Polls for a receipt (anvil may answer eth_sendTransaction before the block is mined).</summary>
@@ -184,10 +191,10 @@ public sealed class AnvilFixture : IAsyncDisposable
         }
     }
 
-    private static async Task<(string? Result, string? Message, string? Data)> RpcAsync(string rpcUrl, string method, IReadOnlyDictionary<string, string> tx, CancellationToken cancellationToken)
+    private static async Task<(string? Result, string? Message, string? Data)> RpcAsync(string rpcUrl, string method, object[] parameters, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        using var response = await http.PostAsJsonAsync(rpcUrl, new { jsonrpc = "2.0", id = 1, method, @params = new object[] { tx } }, cancellationToken);
+        using var response = await http.PostAsJsonAsync(rpcUrl, new { jsonrpc = "2.0", id = 1, method, @params = parameters }, cancellationToken);
         using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
         if (doc.RootElement.TryGetProperty("result", out var result))
         {
