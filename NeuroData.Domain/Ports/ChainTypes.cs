@@ -133,6 +133,13 @@ public interface IWalletTransactionBuilder
     /// <summary>Buys a listing (the buyer approved the marketplace for at least the price); reverts if the price rose above <paramref name="maxPrice"/>.</summary>
     Task<UnsignedTransaction> PurchaseAsync(EthAddress buyer, long listingId, TokenAmount maxPrice, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The EIP-712 typed data (JSON, for <c>eth_signTypedData_v4</c>) of an EIP-2612 permit that lets the marketplace take
+    /// up to <paramref name="maxPrice"/> NCR from <paramref name="buyer"/> until <paramref name="deadline"/>; the
+    /// signature goes to <see cref="PurchaseWithPermitAsync"/> with the same maxPrice and deadline.
+    /// </summary>
+    Task<string> BuildPurchasePermitAsync(EthAddress buyer, TokenAmount maxPrice, DateTimeOffset deadline, CancellationToken cancellationToken = default);
+
     /// <summary>Buys with an EIP-2612 permit signature (65 bytes, hex) instead of a prior approve.</summary>
     Task<UnsignedTransaction> PurchaseWithPermitAsync(EthAddress buyer, long listingId, TokenAmount maxPrice, DateTimeOffset deadline, string permitSignature, CancellationToken cancellationToken = default);
 

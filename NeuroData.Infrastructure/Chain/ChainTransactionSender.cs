@@ -23,7 +23,7 @@ namespace NeuroData.Infrastructure.Chain;
 /// </summary>
 public sealed partial class ChainTransactionSender : IDisposable
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxPollInterval = TimeSpan.FromMilliseconds(500);
 
     private readonly Web3 _web3;
     private readonly ContractErrorDecoder _decoder;
@@ -146,6 +146,8 @@ public sealed partial class ChainTransactionSender : IDisposable
         timeout.CancelAfter(_receiptTimeout);
         try
         {
+            // A dev chain mines at once, a public chain takes seconds: poll fast first, then back off.
+            var interval = TimeSpan.FromMilliseconds(10);
             while (true)
             {
                 var receipt = await _web3.Eth.Transactions.GetTransactionReceipt.SendRequestAsync(hash.Value).WaitAsync(timeout.Token);
@@ -154,7 +156,8 @@ public sealed partial class ChainTransactionSender : IDisposable
                     return receipt;
                 }
 
-                await Task.Delay(PollInterval, timeout.Token);
+                await Task.Delay(interval, timeout.Token);
+                interval = TimeSpan.FromTicks(Math.Min(interval.Ticks * 2, MaxPollInterval.Ticks));
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -169,6 +172,13 @@ public sealed partial class ChainTransactionSender : IDisposable
     private ChainTransactionException Refused(string what, string? revertData, string nodeMessage, TxHash? hash, Exception? inner)
     {
         var decoded = _decoder.Decode(revertData);
+        if (decoded is null && hash is null && !nodeMessage.Contains("revert", StringComparison.OrdinalIgnoreCase))
+        {
+            // Not a contract decision: the node refused the transaction itself (nonce, fees, funds for gas ...).
+            _logger.LogWarning("The chain node refused {What} from {From}: {Reason}", what, Address, nodeMessage);
+            return new ChainTransactionException($"The chain node refused {what}: {nodeMessage}.", null, null, inner);
+        }
+
         var because = decoded?.Description ?? nodeMessage;
         _logger.LogWarning("{What} from {From} was refused: {Reason}", what, Address, because);
         return new ChainTransactionException($"The contract refused {what}: {because}.", decoded?.Name, hash, inner);

@@ -69,6 +69,51 @@ public sealed class TransactionRequestBuilder(ChainContext context) : IWalletTra
         return Build(buyer, c.DataMarketplace, new PurchaseFunction { ListingId = listingId, MaxPrice = maxPrice.Units });
     }
 
+    public async Task<string> BuildPurchasePermitAsync(EthAddress buyer, TokenAmount maxPrice, DateTimeOffset deadline, CancellationToken cancellationToken = default)
+    {
+        if (maxPrice.IsZero)
+        {
+            throw new DomainException("The permit's amount must be above zero.");
+        }
+
+        var c = await context.GetContractsAsync(cancellationToken);
+        var eth = context.Web3.Eth;
+        var name = await eth.GetContractQueryHandler<NameFunction>().QueryAsync<string>(c.NeuroCoin.Value, new NameFunction()).WaitAsync(cancellationToken);
+        var nonce = await eth.GetContractQueryHandler<NoncesFunction>().QueryAsync<BigInteger>(c.NeuroCoin.Value, new NoncesFunction { Owner = buyer.Value }).WaitAsync(cancellationToken);
+        var typedData = new
+        {
+            types = new Dictionary<string, object[]>
+            {
+                ["EIP712Domain"] =
+                [
+                    new { name = "name", type = "string" },
+                    new { name = "version", type = "string" },
+                    new { name = "chainId", type = "uint256" },
+                    new { name = "verifyingContract", type = "address" },
+                ],
+                ["Permit"] =
+                [
+                    new { name = "owner", type = "address" },
+                    new { name = "spender", type = "address" },
+                    new { name = "value", type = "uint256" },
+                    new { name = "nonce", type = "uint256" },
+                    new { name = "deadline", type = "uint256" },
+                ],
+            },
+            primaryType = "Permit",
+            domain = new { name, version = "1", chainId = context.Settings.ChainId.Value, verifyingContract = c.NeuroCoin.Value },
+            message = new
+            {
+                owner = buyer.Value,
+                spender = c.DataMarketplace.Value,
+                value = maxPrice.ToUnitsString(),
+                nonce = nonce.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                deadline = deadline.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+        };
+        return System.Text.Json.JsonSerializer.Serialize(typedData);
+    }
+
     public async Task<UnsignedTransaction> PurchaseWithPermitAsync(EthAddress buyer, long listingId, TokenAmount maxPrice, DateTimeOffset deadline, string permitSignature, CancellationToken cancellationToken = default)
     {
         Positive(listingId, "listing");
