@@ -1,9 +1,11 @@
 using Bunit;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 using NeuroData.Infrastructure.Email;
+using NeuroData.Infrastructure.Identity;
 using NeuroData.Infrastructure.Persistence;
 using NeuroData.Tests.Integration.Accounts;
 using NeuroData.Tests.Integration.Fixtures;
@@ -27,6 +29,9 @@ public sealed class AccountComponentTests : BunitContext
         var settings = new DatabaseSettings(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(_mailRoot, "never-opened.db")}");
         AccountServices.AddTo(Services, settings, new FixedClock());
         Services.AddMudServices();
+        Services.AddHttpContextAccessor();
+        Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        new IdentityBuilder(typeof(ApplicationUser), typeof(ApplicationRole), Services).AddSignInManager();
         Services.AddScoped<IdentityRedirectManager>();
         Services.AddScoped<AccountEmails>();
         Services.AddSingleton<AntiforgeryStateProvider>(new FixedAntiforgery());

@@ -94,9 +94,10 @@ public sealed class RegistrationTests(PostgresCluster cluster, TestDatabases dat
     {
         await using var sp = await ServicesAsync(provider);
         var email = $"confirm-{Guid.NewGuid():N}@example.com";
-        var user = (await RegisterAsync(sp, email, GoodPassword)).User!;
+        var created = (await RegisterAsync(sp, email, GoodPassword)).User!;
         await using var scope = sp.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = (await users.FindByIdAsync(created.Id.ToString()))!;
         var token = await users.GenerateEmailConfirmationTokenAsync(user);
 
         var tampered = await users.ConfirmEmailAsync(user, token[..^4] + "AAAA");
@@ -115,9 +116,10 @@ public sealed class RegistrationTests(PostgresCluster cluster, TestDatabases dat
         // Identity's token provider reads the system clock: a zero lifespan makes every token expired on arrival.
         await using var sp = AccountServices.Build(await _databases.GetAsync(provider, _cluster), Clock,
             configure: s => s.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = TimeSpan.Zero));
-        var user = (await RegisterAsync(sp, $"expire-{Guid.NewGuid():N}@example.com", GoodPassword)).User!;
+        var created = (await RegisterAsync(sp, $"expire-{Guid.NewGuid():N}@example.com", GoodPassword)).User!;
         await using var scope = sp.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = (await users.FindByIdAsync(created.Id.ToString()))!;
         var token = await users.GenerateEmailConfirmationTokenAsync(user);
         await Task.Delay(20, TestContext.Current.CancellationToken);
 
