@@ -16,7 +16,7 @@ public static class AccountsSetup
 {
     /// <summary>Per client IP: how many account form posts (sign-in, register, reset, resend) per minute.</summary>
     public const string RateLimitKey = "NeuroData:Accounts:PostsPerMinutePerIp";
-    public const int DefaultPostsPerMinute = 20;
+    public const int DefaultPostsPerMinute = 30;
 
     private static readonly string[] RateLimitedPaths =
         ["/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/Account/ResendEmailConfirmation", "/Account/ResetPassword"];
