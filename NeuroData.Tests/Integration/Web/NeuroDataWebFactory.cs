@@ -10,6 +10,10 @@ namespace NeuroData.Tests.Integration.Web;
 /// The real app in memory (Production environment) with its own data folder (SQLite file, logs, keys) in a temp
 /// directory, migrated before the first request. <see cref="Postgres"/> points it at PostgreSQL instead.
 /// </summary>
+/// <remarks>
+/// Program.cs runs to the end under the factory (the host is started in memory), so the start-up database duty runs
+/// too: outside Development it only checks the database, and this fixture migrates it.
+/// </remarks>
 public class NeuroDataWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "nd-web-" + Guid.NewGuid().ToString("N")[..12]);
@@ -59,10 +63,8 @@ public class NeuroDataWebFactory : WebApplicationFactory<Program>, IAsyncLifetim
     }
 }
 
-/// <summary>The app configured for a PostgreSQL server that is not there (a closed loopback port).</summary>
-public sealed class UnreachablePostgresWebFactory : NeuroDataWebFactory
+/// <summary>The app on a PostgreSQL database (of the test cluster).</summary>
+public sealed class PostgresWebFactory(string connectionString) : NeuroDataWebFactory
 {
-    protected override string? Postgres => "Host=127.0.0.1;Port=1;Username=nobody;Password=secret;Database=nd;Timeout=2";
-
-    protected override bool Migrate => false;
+    protected override string? Postgres => connectionString;
 }
