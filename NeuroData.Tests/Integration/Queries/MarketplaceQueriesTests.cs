@@ -43,7 +43,7 @@ public sealed class MarketplaceQueriesTests(PostgresCluster cluster, TestDatabas
         card.CategoryName.ShouldBe("Climate");
         card.SellerName.ShouldBe("Weather Works");
         card.Price.ShouldBe(TokenAmount.FromTokens(5));
-        card.Summary.ShouldBe("Rain Hourly rain in Berlin.");
+        card.Summary.ShouldBe("Hourly rain in Berlin.");
         card.AccessTypes.ShouldBe(DatasetAccessTypes.Download | DatasetAccessTypes.TrainingOnly);
     }
 
@@ -178,7 +178,8 @@ public sealed class MarketplaceQueriesTests(PostgresCluster cluster, TestDatabas
     [Fact]
     public void Summarize_StripsMarkdown_AndShortensLongText()
     {
-        MarketplaceQueries.Summarize("## Title\n\n* **bold** and `code` [link]").ShouldBe("Title bold and code link");
+        MarketplaceQueries.Summarize("## Title\n\n* **bold** and `code` [link]").ShouldBe("bold and code link");
+        MarketplaceQueries.Summarize("# Only a heading").ShouldBe("Only a heading");
         MarketplaceQueries.Summarize(null).ShouldBe(string.Empty);
         var longText = MarketplaceQueries.Summarize(new string('a', 500));
         longText.Length.ShouldBe(MarketplaceQueries.SummaryLength);
