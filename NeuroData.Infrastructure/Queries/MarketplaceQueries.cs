@@ -129,7 +129,10 @@ public sealed class MarketplaceQueries(IDbContextFactory<NeuroDataDbContext> fac
         return new PagedResult<DatasetCard>(cards, total, page, pageSize);
     }
 
-    /// <summary>Plain text from the start of a Markdown description: markup characters dropped, whitespace folded.</summary>
+    /// <summary>
+    /// Plain text from the start of a Markdown description: heading lines skipped (the card shows the title already)
+    /// unless there is nothing else, markup characters dropped, whitespace folded, shortened to <see cref="SummaryLength"/>.
+    /// </summary>
     public static string Summarize(string? markdown)
     {
         if (string.IsNullOrWhiteSpace(markdown))
@@ -137,7 +140,10 @@ public sealed class MarketplaceQueries(IDbContextFactory<NeuroDataDbContext> fac
             return string.Empty;
         }
 
-        var chars = markdown.Where(c => c is not ('#' or '*' or '_' or '`' or '>' or '|' or '[' or ']')).ToArray();
+        var lines = markdown.Split('\n');
+        var body = lines.Where(l => !l.TrimStart().StartsWith('#')).ToArray();
+        var source = string.Join(' ', body.Any(l => !string.IsNullOrWhiteSpace(l)) ? body : lines);
+        var chars = source.Where(c => c is not ('#' or '*' or '_' or '`' or '>' or '|' or '[' or ']')).ToArray();
         var text = string.Join(' ', new string(chars).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         return text.Length <= SummaryLength ? text : text[..(SummaryLength - 1)].TrimEnd() + "…";
     }

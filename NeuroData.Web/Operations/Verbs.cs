@@ -103,7 +103,7 @@ public static class Verbs
 
             return null;
         }
-        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException && ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogCritical(
                 "Cannot reach the {Provider} database ({Connection:l}): {Reason:l}",

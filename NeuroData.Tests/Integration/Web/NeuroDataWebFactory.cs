@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using NeuroData.Infrastructure.Persistence;
+
+namespace NeuroData.Tests.Integration.Web;
+
+/// <summary>
+/// The real app in memory (Production environment) with its own data folder (SQLite file, logs, keys) in a temp
+/// directory, migrated before the first request. <see cref="Postgres"/> points it at PostgreSQL instead.
+/// </summary>
+/// <remarks>
+/// Program.cs runs to the end under the factory (the host is started in memory), so the start-up database duty runs
+/// too: outside Development it only checks the database, and this fixture migrates it.
+/// </remarks>
+public class NeuroDataWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "nd-web-" + Guid.NewGuid().ToString("N")[..12]);
+
+    /// <summary>A PostgreSQL connection string to use instead of SQLite. Default: none (SQLite).</summary>
+    protected virtual string? Postgres => null;
+
+    /// <summary>Whether to apply migrations before the tests. Default: true.</summary>
+    protected virtual bool Migrate => true;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.UseSetting(DatabaseSettings.DataDirectoryKey, DataDirectory);
+        builder.UseSetting("ConnectionStrings:" + DatabaseSettings.PostgresConnectionStringName, Postgres ?? string.Empty);
+        builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        ConfigureMore(builder);
+    }
+
+    /// <summary>Extra configuration for derived factories.</summary>
+    protected virtual void ConfigureMore(IWebHostBuilder builder)
+    {
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        if (Migrate)
+        {
+            await Services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A log file may still be held for a moment; the folder is in the temp directory.
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>The app on a PostgreSQL database (of the test cluster).</summary>
+public sealed class PostgresWebFactory(string connectionString) : NeuroDataWebFactory
+{
+    protected override string? Postgres => connectionString;
+}
