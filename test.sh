@@ -24,15 +24,17 @@ fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 export NEURODATA_TEST_RESULTS="$results"
 
-# Fresh artifacts for this run.
-rm -rf "$logs" "$results/screenshots" "$results/$trx_name" "$results/e2e-app.log"
+# Fresh artifacts for this run (TRX, its attachment folders, screenshots, logs).
+rm -rf "$results"
 mkdir -p "$logs"
 
 check_names=()
 check_results=()
 failures=()
 
-say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+say() {
+  if [[ -t 1 ]]; then printf '\n\033[1m==> %s\033[0m\n' "$*"; else printf '\n==> %s\n' "$*"; fi
+}
 
 # run_check NAME LOGFILE CMD...: runs CMD, output to the console and LOGFILE, and records the outcome and time.
 run_check() {
