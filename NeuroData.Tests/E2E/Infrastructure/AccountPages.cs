@@ -95,7 +95,7 @@ public static partial class AccountPages
         {
             foreach (var frame in page.Frames)
             {
-                var link = frame.GetByRole(AriaRole.Link, new FrameGetByRoleOptions { Name = text }).First;
+                var link = frame.GetByRole(AriaRole.Link, new FrameGetByRoleOptions { Name = text, Exact = true }).First;
                 if (await link.CountAsync() == 0)
                 {
                     continue;

@@ -22,7 +22,7 @@ public static class Screenshots
         var safe = string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '-'));
         var path = Path.Combine(Directory, $"{safe}-{viewport.Name}.png");
         var png = await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-        TestContext.Current.AddAttachment($"{safe}-{viewport.Name}.png", png, "image/png");
+        TestContext.Current.AddAttachment($"{safe}-{viewport.Name}", png, "image/png"); // the runner adds ".png"
         TestContext.Current.SendDiagnosticMessage($"screenshot: {path}");
         return path;
     }
