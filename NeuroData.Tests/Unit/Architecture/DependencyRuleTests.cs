@@ -138,8 +138,14 @@ public sealed class DependencyRuleTests
 
     private static (IReadOnlyList<string> Packages, IReadOnlyList<string> Frameworks) RestoredDependencies(string project)
     {
-        var path = Path.Combine(RepoRoot(), project, "obj", "project.assets.json");
-        File.Exists(path).ShouldBeTrue($"{path} is missing; the project has not been restored");
+        // obj/ next to the project, or artifacts/obj/<project>/ when the artifacts output layout is switched on.
+        string[] candidates =
+        [
+            Path.Combine(RepoRoot(), project, "obj", "project.assets.json"),
+            Path.Combine(RepoRoot(), "artifacts", "obj", project, "project.assets.json"),
+        ];
+        var path = candidates.FirstOrDefault(File.Exists);
+        path.ShouldNotBeNull($"no project.assets.json for {project} (looked in {string.Join(", ", candidates)}); restore first");
         using var doc = JsonDocument.Parse(File.ReadAllText(path));
         var root = doc.RootElement;
         var packages = root.GetProperty("targets").EnumerateObject()
