@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.Json;
 using System.Xml.Linq;
 using NeuroData.Domain.Common;
 using NeuroData.Infrastructure;
@@ -115,7 +116,59 @@ public sealed class DependencyRuleTests
         InfrastructureAssembly.GetReferencedAssemblies().Select(a => a.Name).ShouldContain("NeuroData.Domain");
     }
 
+    [Fact]
+    public void DomainRestoreGraph_HasNoPackagesAtAll_NotEvenOnesInjectedByDirectoryBuildProps()
+    {
+        // The csproj check misses packages added for every project (Directory.Build.props/targets); NuGet's restore
+        // result for the domain lists everything that really flows into it.
+        var (packages, frameworks) = RestoredDependencies("NeuroData.Domain");
+
+        packages.ShouldBeEmpty();
+        frameworks.ShouldBe(["Microsoft.NETCore.App"]);
+    }
+
+    [Fact]
+    public void RestoreGraphReader_SeesThePackagesOfInfrastructure()
+    {
+        var (packages, _) = RestoredDependencies("NeuroData.Infrastructure");
+
+        packages.ShouldContain(p => p.StartsWith("Microsoft.EntityFrameworkCore/", StringComparison.Ordinal));
+        packages.ShouldContain(p => p.StartsWith("Npgsql.EntityFrameworkCore.PostgreSQL/", StringComparison.Ordinal));
+    }
+
+    private static (IReadOnlyList<string> Packages, IReadOnlyList<string> Frameworks) RestoredDependencies(string project)
+    {
+        // obj/ next to the project, or artifacts/obj/<project>/ when the artifacts output layout is switched on.
+        string[] candidates =
+        [
+            Path.Combine(RepoRoot(), project, "obj", "project.assets.json"),
+            Path.Combine(RepoRoot(), "artifacts", "obj", project, "project.assets.json"),
+        ];
+        var path = candidates.FirstOrDefault(File.Exists);
+        path.ShouldNotBeNull($"no project.assets.json for {project} (looked in {string.Join(", ", candidates)}); restore first");
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        var root = doc.RootElement;
+        var packages = root.GetProperty("targets").EnumerateObject()
+            .SelectMany(t => t.Value.EnumerateObject())
+            .Where(lib => lib.Value.GetProperty("type").GetString() == "package")
+            .Select(lib => lib.Name)
+            .Distinct()
+            .ToList();
+        var frameworks = root.GetProperty("project").GetProperty("frameworks").EnumerateObject()
+            .SelectMany(f => f.Value.TryGetProperty("frameworkReferences", out var refs) ? refs.EnumerateObject().Select(r => r.Name) : [])
+            .Distinct()
+            .ToList();
+        return (packages, frameworks);
+    }
+
     private static XDocument LoadProject(string name)
+    {
+        var path = Path.Combine(RepoRoot(), name, name + ".csproj");
+        File.Exists(path).ShouldBeTrue($"{path} is missing");
+        return XDocument.Load(path);
+    }
+
+    private static string RepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NeuroData.sln")))
@@ -124,9 +177,7 @@ public sealed class DependencyRuleTests
         }
 
         dir.ShouldNotBeNull($"NeuroData.sln not found above {AppContext.BaseDirectory}");
-        var path = Path.Combine(dir.FullName, name, name + ".csproj");
-        File.Exists(path).ShouldBeTrue($"{path} is missing");
-        return XDocument.Load(path);
+        return dir.FullName;
     }
 }
 
