@@ -79,12 +79,12 @@ public sealed record ChainSettings
     public string DeploymentFile => Path.Combine(ChainDirectory, "deployment.json");
 
     /// <summary>Reads and validates <c>NeuroData:Chain</c>; throws <see cref="ChainConfigurationException"/> listing every problem.</summary>
-    public static ChainSettings From(IConfiguration configuration, string contentRoot)
+    public static ChainSettings From(IConfiguration configuration, string contentRoot, ChainMode defaultMode = ChainMode.Embedded)
     {
         var section = configuration.GetSection(SectionName);
         var problems = new List<string>();
 
-        var mode = ChainMode.Embedded;
+        var mode = defaultMode;
         var modeText = section["Mode"];
         if (!string.IsNullOrWhiteSpace(modeText) && !Enum.TryParse(modeText.Trim(), ignoreCase: true, out mode))
         {

@@ -16,7 +16,10 @@ public static class ChainSetup
     /// </summary>
     public static IHostApplicationBuilder AddChain(this IHostApplicationBuilder builder)
     {
-        var settings = ChainSettings.From(builder.Configuration, builder.Environment.ContentRootPath);
+        // A local dev chain is the default only in Development; elsewhere an unset Mode means External, so production
+        // never starts anvil by accident and fails at start-up listing the chain settings it still needs.
+        var defaultMode = builder.Environment.IsDevelopment() ? ChainMode.Embedded : ChainMode.External;
+        var settings = ChainSettings.From(builder.Configuration, builder.Environment.ContentRootPath, defaultMode);
         var services = builder.Services;
         services.AddSingleton(settings);
         services.TryAddSingleton(TimeProvider.System);
