@@ -156,9 +156,9 @@ public sealed class AccountComponentTests : BunitContext
         items[0].TextContent.ShouldContain("Confirm your NeuroData account");
         items[1].TextContent.ShouldContain("Older");
         var href = items[0].GetAttribute("href")!;
-        href.ShouldStartWith("dev/mailbox/");
+        href.ShouldStartWith("/dev/mailbox/");
 
-        var mail = Render<MailboxMessage>(p => p.Add(x => x.Id, href["dev/mailbox/".Length..]));
+        var mail = Render<MailboxMessage>(p => p.Add(x => x.Id, href["/dev/mailbox/".Length..]));
         mail.WaitForAssertion(() => mail.Find("a.mail-link").TextContent.ShouldBe("Confirm your email"));
         mail.Find("a.mail-link").GetAttribute("href").ShouldBe("http://localhost/Account/ConfirmEmail?userId=1&code=2");
     }

@@ -137,7 +137,7 @@ public sealed partial class AccountFlowTests : IAsyncLifetime
     [GeneratedRegex("""name="__RequestVerificationToken" value="([^"]+)""")]
     private static partial Regex FormToken();
 
-    [GeneratedRegex("""<a class="mail-item" href="dev/mailbox/([^"]+)""")]
+    [GeneratedRegex("""<a class="mail-item" href="/dev/mailbox/([^"]+)""")]
     private static partial Regex MailItem();
 
     [GeneratedRegex("""<a class="mail-link" href="([^"]+)">Confirm your email</a>""")]
