@@ -170,6 +170,19 @@ public sealed class AccountComponentTests : BunitContext
         cut.WaitForAssertion(() => cut.Find("#mailbox-empty").TextContent.ShouldContain("No mail yet"));
     }
 
+    [Theory]
+    [InlineData("/dashboard", "dashboard")]
+    [InlineData("Account/Manage?tab=1", "Account/Manage?tab=1")]
+    [InlineData("http://localhost/Account/Manage", "Account/Manage")]
+    [InlineData("//evil.example/x", "")]
+    [InlineData("/\\evil.example", "")]
+    [InlineData("https://evil.example/", "")]
+    [InlineData("javascript:alert(1)", "")]
+    [InlineData("/ok\r\nSet-Cookie: x=1", "")]
+    [InlineData(null, "")]
+    public void RedirectManager_FollowsOnlyLocalUrls(string? returnUrl, string expected) =>
+        Services.GetRequiredService<IdentityRedirectManager>().ToLocal(returnUrl).ShouldBe(expected);
+
     private sealed class FixedAntiforgery : AntiforgeryStateProvider
     {
         public const string Token = "test-antiforgery-token";

@@ -114,9 +114,29 @@ public sealed partial class AccountFlowTests : IAsyncLifetime
         (await client.GetAsync("/dev/mailbox", TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
-    private WebApplicationFactory<Program> Create(string environment) =>
+    [Fact]
+    public async Task AccountPosts_BeyondThePerIpLimit_Get429()
+    {
+        await using var limited = Create("Development", postsPerMinute: 2);
+        using var client = limited.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var fields = new Dictionary<string, string> { ["Input.Email"] = "nobody@example.com", ["Input.Password"] = "whatever-it-is-1" };
+
+        (await PostFormAsync(client, "/Account/Login", "login", new(fields))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await PostFormAsync(client, "/Account/Login", "login", new(fields))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var third = await PostFormAsync(client, "/Account/Login", "login", new(fields));
+
+        third.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        (await third.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldContain("Too many attempts");
+    }
+
+    private WebApplicationFactory<Program> Create(string environment, int? postsPerMinute = null) =>
         new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
+            if (postsPerMinute is { } limit)
+            {
+                b.UseSetting(NeuroData.Web.Accounts.AccountsSetup.RateLimitKey, limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
             b.UseEnvironment(environment);
             b.UseSetting("NeuroData:DataDirectory", Path.Combine(_dataDir, environment));
             b.UseSetting("ConnectionStrings:Postgres", string.Empty);
