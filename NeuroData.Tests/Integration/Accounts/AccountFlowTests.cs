@@ -77,6 +77,8 @@ public sealed partial class AccountFlowTests : IAsyncLifetime
         manage.StatusCode.ShouldBe(HttpStatusCode.OK);
         var manageHtml = await manage.Content.ReadAsStringAsync(ct);
         manageHtml.ShouldContain(email);
+        manageHtml.ShouldContain("Recent security activity");
+        manageHtml.ShouldContain("Failed sign-in");
 
         var logoutToken = LogoutToken().Match(manageHtml).Groups[1].Value;
         using var logout = await client.PostAsync("/Account/Logout", new FormUrlEncodedContent(new Dictionary<string, string>
