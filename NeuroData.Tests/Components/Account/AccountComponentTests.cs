@@ -156,9 +156,9 @@ public sealed class AccountComponentTests : BunitContext
         items[0].TextContent.ShouldContain("Confirm your NeuroData account");
         items[1].TextContent.ShouldContain("Older");
         var href = items[0].GetAttribute("href")!;
-        href.ShouldStartWith("dev/mailbox/");
+        href.ShouldStartWith("/dev/mailbox/");
 
-        var mail = Render<MailboxMessage>(p => p.Add(x => x.Id, href["dev/mailbox/".Length..]));
+        var mail = Render<MailboxMessage>(p => p.Add(x => x.Id, href["/dev/mailbox/".Length..]));
         mail.WaitForAssertion(() => mail.Find("a.mail-link").TextContent.ShouldBe("Confirm your email"));
         mail.Find("a.mail-link").GetAttribute("href").ShouldBe("http://localhost/Account/ConfirmEmail?userId=1&code=2");
     }
@@ -169,6 +169,19 @@ public sealed class AccountComponentTests : BunitContext
         var cut = Render<Mailbox>();
         cut.WaitForAssertion(() => cut.Find("#mailbox-empty").TextContent.ShouldContain("No mail yet"));
     }
+
+    [Theory]
+    [InlineData("/dashboard", "dashboard")]
+    [InlineData("Account/Manage?tab=1", "Account/Manage?tab=1")]
+    [InlineData("http://localhost/Account/Manage", "Account/Manage")]
+    [InlineData("//evil.example/x", "")]
+    [InlineData("/\\evil.example", "")]
+    [InlineData("https://evil.example/", "")]
+    [InlineData("javascript:alert(1)", "")]
+    [InlineData("/ok\r\nSet-Cookie: x=1", "")]
+    [InlineData(null, "")]
+    public void RedirectManager_FollowsOnlyLocalUrls(string? returnUrl, string expected) =>
+        Services.GetRequiredService<IdentityRedirectManager>().ToLocal(returnUrl).ShouldBe(expected);
 
     private sealed class FixedAntiforgery : AntiforgeryStateProvider
     {

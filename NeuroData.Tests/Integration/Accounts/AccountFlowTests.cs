@@ -77,6 +77,8 @@ public sealed partial class AccountFlowTests : IAsyncLifetime
         manage.StatusCode.ShouldBe(HttpStatusCode.OK);
         var manageHtml = await manage.Content.ReadAsStringAsync(ct);
         manageHtml.ShouldContain(email);
+        manageHtml.ShouldContain("Recent security activity");
+        manageHtml.ShouldContain("Failed sign-in");
 
         var logoutToken = LogoutToken().Match(manageHtml).Groups[1].Value;
         using var logout = await client.PostAsync("/Account/Logout", new FormUrlEncodedContent(new Dictionary<string, string>
@@ -114,9 +116,29 @@ public sealed partial class AccountFlowTests : IAsyncLifetime
         (await client.GetAsync("/dev/mailbox", TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
-    private WebApplicationFactory<Program> Create(string environment) =>
+    [Fact]
+    public async Task AccountPosts_BeyondThePerIpLimit_Get429()
+    {
+        await using var limited = Create("Development", postsPerMinute: 2);
+        using var client = limited.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var fields = new Dictionary<string, string> { ["Input.Email"] = "nobody@example.com", ["Input.Password"] = "whatever-it-is-1" };
+
+        (await PostFormAsync(client, "/Account/Login", "login", new(fields))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await PostFormAsync(client, "/Account/Login", "login", new(fields))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var third = await PostFormAsync(client, "/Account/Login", "login", new(fields));
+
+        third.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        (await third.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).ShouldContain("Too many attempts");
+    }
+
+    private WebApplicationFactory<Program> Create(string environment, int? postsPerMinute = null) =>
         new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
+            if (postsPerMinute is { } limit)
+            {
+                b.UseSetting(NeuroData.Web.Accounts.AccountsSetup.RateLimitKey, limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
             b.UseEnvironment(environment);
             b.UseSetting("NeuroData:DataDirectory", Path.Combine(_dataDir, environment));
             b.UseSetting("ConnectionStrings:Postgres", string.Empty);
@@ -137,7 +159,7 @@ public sealed partial class AccountFlowTests : IAsyncLifetime
     [GeneratedRegex("""name="__RequestVerificationToken" value="([^"]+)""")]
     private static partial Regex FormToken();
 
-    [GeneratedRegex("""<a class="mail-item" href="dev/mailbox/([^"]+)""")]
+    [GeneratedRegex("""<a class="mail-item" href="/dev/mailbox/([^"]+)""")]
     private static partial Regex MailItem();
 
     [GeneratedRegex("""<a class="mail-link" href="([^"]+)">Confirm your email</a>""")]
