@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NeuroData.Domain.Users;
 using NeuroData.Infrastructure.Persistence;
+using NeuroData.Tests.Integration.Fixtures;
 
 namespace NeuroData.Tests.Integration.Accounts;
 
@@ -140,6 +141,7 @@ public sealed partial class AccountFlowTests : IAsyncLifetime
             }
 
             b.UseEnvironment(environment);
+            b.UseOfflineChain();
             b.UseSetting("NeuroData:DataDirectory", Path.Combine(_dataDir, environment));
             b.UseSetting("ConnectionStrings:Postgres", string.Empty);
         });
