@@ -11,8 +11,9 @@ public static class ChainSetup
     /// Registers the chain adapter from <c>NeuroData:Chain</c> (see <see cref="ChainSettings"/>): settings, the
     /// <see cref="ChainContext"/>, <see cref="IChainGateway"/>, <see cref="IPlatformChainOperator"/> (operator key),
     /// <see cref="IWalletTransactionBuilder"/>, the ABI artifacts and the revert decoder. In Embedded mode it also adds
-    /// the dev chain (anvil launcher + one-time deployer) as a hosted service; External mode starts nothing and fails
-    /// here, at start-up, with every missing setting listed.
+    /// the dev chain (anvil launcher + one-time deployer) as a hosted service; External mode starts nothing, fails here
+    /// with every missing setting listed, and checks chain id and contract code when the host starts.
+    /// Call it before adding hosted services that await the chain in their StartAsync (hosted services start in order).
     /// </summary>
     public static IHostApplicationBuilder AddChain(this IHostApplicationBuilder builder)
     {
@@ -35,6 +36,10 @@ public static class ChainSetup
             services.AddSingleton<DevChainLauncher>();
             services.AddSingleton<DevChainDeployer>();
             services.AddHostedService<DevChainHostedService>();
+        }
+        else
+        {
+            services.AddHostedService<ExternalChainCheck>();
         }
 
         return builder;

@@ -77,4 +77,57 @@ public sealed class ChainSetupTests(AnvilFixture anvil)
         provider.GetRequiredService<IPlatformChainOperator>().Address.ShouldBe(DevAccounts.Seller.Address);
         provider.GetRequiredService<ChainContext>().IsReady.ShouldBeTrue();
     }
+
+    [Fact]
+    public async Task ExternalHost_AgainstADeployedChain_StartsAndReads()
+    {
+        await anvil.RequireChainAsync();
+        using var host = ExternalHost(anvil.Settings.ChainId.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), anvil.Contracts.Staking.Value);
+
+        await host.StartAsync(Ct);
+
+        (await host.Services.GetRequiredService<IChainGateway>().GetTokenBalanceAsync(DevAccounts.Moderator.Address, Ct)).ShouldBe(TokenAmount.FromTokens(100_000));
+        await host.StopAsync(Ct);
+    }
+
+    [Fact]
+    public async Task ExternalHost_WithTheWrongChainId_RefusesToStart()
+    {
+        await anvil.RequireChainAsync();
+        using var host = ExternalHost("137", anvil.Contracts.Staking.Value);
+
+        var error = await Should.ThrowAsync<ChainConfigurationException>(() => host.StartAsync(Ct));
+
+        error.Message.ShouldBe($"NeuroData:Chain:ChainId is 137 but the node at {anvil.Settings.RpcUrl} serves chain 31337. Fix the ChainId or the RpcUrl.");
+    }
+
+    [Fact]
+    public async Task ExternalHost_WithAnAddressWithoutCode_RefusesToStart()
+    {
+        await anvil.RequireChainAsync();
+        using var host = ExternalHost("31337", "0x000000000000000000000000000000000000bEEF");
+
+        var error = await Should.ThrowAsync<ChainConfigurationException>(() => host.StartAsync(Ct));
+
+        error.Message.ShouldContain("NeuroData:Chain:Contracts:Staking (0x000000000000000000000000000000000000bEEF) has no contract code on chain 31337");
+        error.Message.ShouldNotContain("Contracts:NeuroCoin");
+    }
+
+    private IHost ExternalHost(string chainId, string stakingAddress)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = anvil.NewDirectory() });
+        var c = anvil.Contracts;
+        builder.Configuration["NeuroData:Chain:Mode"] = "External";
+        builder.Configuration["NeuroData:Chain:RpcUrl"] = anvil.Settings.RpcUrl;
+        builder.Configuration["NeuroData:Chain:ChainId"] = chainId;
+        builder.Configuration["NeuroData:Chain:Contracts:NeuroCoin"] = c.NeuroCoin.Value;
+        builder.Configuration["NeuroData:Chain:Contracts:Staking"] = stakingAddress;
+        builder.Configuration["NeuroData:Chain:Contracts:EscrowManager"] = c.EscrowManager.Value;
+        builder.Configuration["NeuroData:Chain:Contracts:DataMarketplace"] = c.DataMarketplace.Value;
+        builder.Configuration["NeuroData:Chain:Contracts:Governor"] = c.Governor.Value;
+        builder.Configuration["NeuroData:Chain:Contracts:Timelock"] = c.Timelock.Value;
+        builder.Configuration["NeuroData:Chain:OperatorKey"] = DevAccounts.Arbitrator.PrivateKey;
+        builder.AddChain();
+        return builder.Build();
+    }
 }
