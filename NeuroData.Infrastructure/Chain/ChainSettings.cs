@@ -78,6 +78,11 @@ public sealed record ChainSettings
 
     public string DeploymentFile => Path.Combine(ChainDirectory, "deployment.json");
 
+    /// <summary>Safe to log: the operator key is never printed.</summary>
+    public override string ToString() =>
+        $"ChainSettings {{ Mode = {Mode}, RpcUrl = {RpcUrl}, ChainId = {ChainId}, DevPort = {DevPort}, Contracts = {(Contracts is null ? "from the dev deployment" : Contracts.ToString())}, "
+        + $"OperatorKey = (hidden), AnvilPath = {AnvilPath ?? "(none)"}, ChainDirectory = {ChainDirectory} }}";
+
     /// <summary>Reads and validates <c>NeuroData:Chain</c>; throws <see cref="ChainConfigurationException"/> listing every problem.</summary>
     public static ChainSettings From(IConfiguration configuration, string contentRoot)
     {
