@@ -27,6 +27,7 @@ public sealed class ChainConfigurationException(string message) : Exception(mess
 /// <item><term>RpcUrl</term><description>External: the JSON-RPC endpoint (required). Embedded: http://127.0.0.1:{DevPort}.</description></item>
 /// <item><term>ChainId</term><description>External: required. Embedded: 31337.</description></item>
 /// <item><term>Contracts:NeuroCoin, Staking, EscrowManager, DataMarketplace, Governor, Timelock</term><description>External: required. Embedded: from the deployment.</description></item>
+/// <item><term>StartBlock</term><description>External: the contracts' deployment block, where an indexer starts (0). Embedded: the deployment's first block.</description></item>
 /// <item><term>OperatorKey</term><description>The platform's key (0x + 64 hex) for moderator/operator actions. External: required. Embedded: anvil dev account 0.</description></item>
 /// <item><term>AnvilPath</term><description>Embedded: the anvil binary (default: contracts/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil, searched upwards from the content root).</description></item>
 /// <item><term>ReceiptTimeoutSeconds</term><description>How long operator transactions wait to be mined (60).</description></item>
@@ -71,6 +72,9 @@ public sealed record ChainSettings
     public int DevBlockTimeSeconds { get; init; }
 
     public int DemoAccountTokens { get; init; } = 100_000;
+
+    /// <summary>External: the block the contracts were deployed in (where an indexer starts), default 0.</summary>
+    public long StartBlock { get; init; }
 
     public string StateFile => Path.Combine(ChainDirectory, "anvil-state.json");
 
@@ -208,6 +212,13 @@ public sealed record ChainSettings
         var governor = Address("Governor");
         var timelock = Address("Timelock");
 
+        long startBlock = 0;
+        var startBlockText = section["StartBlock"]?.Trim();
+        if (!string.IsNullOrEmpty(startBlockText) && !long.TryParse(startBlockText, NumberStyles.None, CultureInfo.InvariantCulture, out startBlock))
+        {
+            problems.Add($"{SectionName}:StartBlock must be a block number (got '{startBlockText}')");
+        }
+
         var operatorKey = section["OperatorKey"]?.Trim();
         if (string.IsNullOrEmpty(operatorKey))
         {
@@ -228,6 +239,7 @@ public sealed record ChainSettings
             Contracts = new ChainContracts(token!, staking!, escrow!, marketplace!, governor!, timelock!),
             OperatorKey = operatorKey!,
             AnvilPath = null,
+            StartBlock = startBlock,
         };
     }
 

@@ -37,6 +37,12 @@ public sealed class ChainSetupTests(AnvilFixture anvil)
         host.Services.GetRequiredService<IPlatformChainOperator>().Address.ShouldBe(DevAccounts.Deployer.Address);
         (await host.Services.GetRequiredService<IWalletTransactionBuilder>().ClaimRewardsAsync(DevAccounts.Buyer.Address, Ct)).To.ShouldBe(contracts.Staking);
         File.Exists(Path.Combine(dataDirectory, "chain", "deployment.json")).ShouldBeTrue();
+        var context = host.Services.GetRequiredService<ChainContext>();
+        var startBlock = await context.GetStartBlockAsync(Ct);
+        startBlock.ShouldBeGreaterThan(0);
+        var code = await context.Web3.Eth.GetCode.SendRequestAsync(contracts.NeuroCoin.Value, new Nethereum.RPC.Eth.DTOs.BlockParameter((ulong)startBlock - 1));
+        code.ShouldBe("0x", "the token did not exist before the start block");
+        (await context.Web3.Eth.GetCode.SendRequestAsync(contracts.NeuroCoin.Value, new Nethereum.RPC.Eth.DTOs.BlockParameter((ulong)startBlock))).Length.ShouldBeGreaterThan(2);
 
         await host.StopAsync(Ct);
 
@@ -57,7 +63,7 @@ public sealed class ChainSetupTests(AnvilFixture anvil)
     }
 
     [Fact]
-    public void ExternalMode_Complete_RegistersNoHostedService()
+    public async Task ExternalMode_Complete_RegistersNoHostedService()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = anvil.NewDirectory() });
         builder.Configuration["NeuroData:Chain:Mode"] = "External";
@@ -69,6 +75,7 @@ public sealed class ChainSetupTests(AnvilFixture anvil)
         }
 
         builder.Configuration["NeuroData:Chain:OperatorKey"] = DevAccounts.Seller.PrivateKey;
+        builder.Configuration["NeuroData:Chain:StartBlock"] = "123456";
         builder.AddChain();
         using var provider = builder.Services.BuildServiceProvider();
 
@@ -76,6 +83,7 @@ public sealed class ChainSetupTests(AnvilFixture anvil)
         provider.GetRequiredService<IChainGateway>().ChainId.ShouldBe(new ChainId(80002));
         provider.GetRequiredService<IPlatformChainOperator>().Address.ShouldBe(DevAccounts.Seller.Address);
         provider.GetRequiredService<ChainContext>().IsReady.ShouldBeTrue();
+        (await provider.GetRequiredService<ChainContext>().GetStartBlockAsync(Ct)).ShouldBe(123456);
     }
 
     [Fact]
