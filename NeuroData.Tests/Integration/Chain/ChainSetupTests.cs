@@ -121,12 +121,23 @@ public sealed class ChainSetupTests(AnvilFixture anvil)
         error.Message.ShouldNotContain("Contracts:NeuroCoin");
     }
 
-    private IHost ExternalHost(string chainId, string stakingAddress)
+    [Fact]
+    public async Task ExternalHost_WithAnUnreachableNode_StillStarts()
+    {
+        using var host = ExternalHost("31337", "0x000000000000000000000000000000000000bEEF", rpcUrl: $"http://127.0.0.1:{AnvilFixture.FreePort()}");
+
+        await host.StartAsync(Ct);
+
+        await Should.ThrowAsync<Exception>(() => host.Services.GetRequiredService<IChainGateway>().GetBlockNumberAsync(Ct));
+        await host.StopAsync(Ct);
+    }
+
+    private IHost ExternalHost(string chainId, string stakingAddress, string? rpcUrl = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = anvil.NewDirectory() });
-        var c = anvil.Contracts;
+        var c = rpcUrl is null ? anvil.Contracts : new ChainContracts(DevAccounts.Seller.Address, DevAccounts.Seller.Address, DevAccounts.Seller.Address, DevAccounts.Seller.Address, DevAccounts.Seller.Address, DevAccounts.Seller.Address);
         builder.Configuration["NeuroData:Chain:Mode"] = "External";
-        builder.Configuration["NeuroData:Chain:RpcUrl"] = anvil.Settings.RpcUrl;
+        builder.Configuration["NeuroData:Chain:RpcUrl"] = rpcUrl ?? anvil.Settings.RpcUrl;
         builder.Configuration["NeuroData:Chain:ChainId"] = chainId;
         builder.Configuration["NeuroData:Chain:Contracts:NeuroCoin"] = c.NeuroCoin.Value;
         builder.Configuration["NeuroData:Chain:Contracts:Staking"] = stakingAddress;
