@@ -167,3 +167,19 @@ public enum ChainSpender
     EscrowManager,
     Staking,
 }
+
+/// <summary>
+/// Development only (the local dev chain): sends NCR and ETH to a wallet so a developer or tester can try the
+/// marketplace with their own MetaMask account. Not registered in External mode.
+/// </summary>
+public interface IDevFaucet
+{
+    /// <summary>Most NCR one request may send.</summary>
+    TokenAmount MaxTokens { get; }
+
+    /// <summary>Most wei one request may send.</summary>
+    System.Numerics.BigInteger MaxWei { get; }
+
+    /// <summary>Sends <paramref name="tokens"/> NCR and <paramref name="wei"/> ETH; returns the receipts (one per non-zero amount).</summary>
+    Task<IReadOnlyList<ChainReceipt>> SendAsync(EthAddress to, TokenAmount tokens, System.Numerics.BigInteger wei, CancellationToken cancellationToken = default);
+}

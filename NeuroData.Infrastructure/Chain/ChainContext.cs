@@ -12,6 +12,7 @@ namespace NeuroData.Infrastructure.Chain;
 public sealed class ChainContext
 {
     private readonly TaskCompletionSource<ChainContracts> _contracts = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _startBlock;
 
     public ChainContext(ChainSettings settings)
     {
@@ -19,6 +20,7 @@ public sealed class ChainContext
         Web3 = new Web3(settings.RpcUrl);
         if (settings.Contracts is not null)
         {
+            _startBlock = settings.StartBlock;
             _contracts.SetResult(settings.Contracts);
         }
     }
@@ -34,13 +36,32 @@ public sealed class ChainContext
     /// <summary>The contract addresses; waits while the dev chain is starting.</summary>
     public Task<ChainContracts> GetContractsAsync(CancellationToken cancellationToken = default) => _contracts.Task.WaitAsync(cancellationToken);
 
-    /// <summary>Called by the dev chain start-up once the contracts are deployed (or found).</summary>
-    public void SetContracts(ChainContracts contracts)
+    /// <summary>
+    /// The first block with platform contract events (where an indexer starts): the dev deployment's first block in
+    /// Embedded mode, <c>NeuroData:Chain:StartBlock</c> in External mode. Waits like <see cref="GetContractsAsync"/>.
+    /// </summary>
+    public async Task<long> GetStartBlockAsync(CancellationToken cancellationToken = default)
     {
-        if (!_contracts.TrySetResult(contracts) && _contracts.Task.Result != contracts)
+        await GetContractsAsync(cancellationToken);
+        return Interlocked.Read(ref _startBlock);
+    }
+
+    /// <summary>Called by the dev chain start-up once the contracts are deployed (or found).</summary>
+    public void SetContracts(ChainContracts contracts, long startBlock = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(startBlock);
+        if (_contracts.Task.IsCompleted)
         {
-            throw new InvalidOperationException("The chain's contract addresses are already set to different values.");
+            if (!_contracts.Task.IsCompletedSuccessfully || _contracts.Task.Result != contracts)
+            {
+                throw new InvalidOperationException("The chain's contract addresses are already set to different values.");
+            }
+
+            return;
         }
+
+        Interlocked.Exchange(ref _startBlock, startBlock);
+        _contracts.TrySetResult(contracts);
     }
 
     /// <summary>Called when the dev chain could not start: every waiting caller gets this error.</summary>

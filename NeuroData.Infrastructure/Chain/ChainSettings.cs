@@ -27,6 +27,7 @@ public sealed class ChainConfigurationException(string message) : Exception(mess
 /// <item><term>RpcUrl</term><description>External: the JSON-RPC endpoint (required). Embedded: http://127.0.0.1:{DevPort}.</description></item>
 /// <item><term>ChainId</term><description>External: required. Embedded: 31337.</description></item>
 /// <item><term>Contracts:NeuroCoin, Staking, EscrowManager, DataMarketplace, Governor, Timelock</term><description>External: required. Embedded: from the deployment.</description></item>
+/// <item><term>StartBlock</term><description>External: the contracts' deployment block, where an indexer starts (0). Embedded: the deployment's first block.</description></item>
 /// <item><term>OperatorKey</term><description>The platform's key (0x + 64 hex) for moderator/operator actions. External: required. Embedded: anvil dev account 0.</description></item>
 /// <item><term>AnvilPath</term><description>Embedded: the anvil binary (default: contracts/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil, searched upwards from the content root).</description></item>
 /// <item><term>ReceiptTimeoutSeconds</term><description>How long operator transactions wait to be mined (60).</description></item>
@@ -72,11 +73,19 @@ public sealed record ChainSettings
 
     public int DemoAccountTokens { get; init; } = 100_000;
 
+    /// <summary>External: the block the contracts were deployed in (where an indexer starts), default 0.</summary>
+    public long StartBlock { get; init; }
+
     public string StateFile => Path.Combine(ChainDirectory, "anvil-state.json");
 
     public string PidFile => Path.Combine(ChainDirectory, "anvil.pid");
 
     public string DeploymentFile => Path.Combine(ChainDirectory, "deployment.json");
+
+    /// <summary>Safe to log: the operator key is never printed.</summary>
+    public override string ToString() =>
+        $"ChainSettings {{ Mode = {Mode}, RpcUrl = {RpcUrl}, ChainId = {ChainId}, DevPort = {DevPort}, Contracts = {(Contracts is null ? "from the dev deployment" : Contracts.ToString())}, "
+        + $"OperatorKey = (hidden), AnvilPath = {AnvilPath ?? "(none)"}, ChainDirectory = {ChainDirectory} }}";
 
     /// <summary>Reads and validates <c>NeuroData:Chain</c>; throws <see cref="ChainConfigurationException"/> listing every problem.</summary>
     public static ChainSettings From(IConfiguration configuration, string contentRoot, ChainMode defaultMode = ChainMode.Embedded)
@@ -203,6 +212,13 @@ public sealed record ChainSettings
         var governor = Address("Governor");
         var timelock = Address("Timelock");
 
+        long startBlock = 0;
+        var startBlockText = section["StartBlock"]?.Trim();
+        if (!string.IsNullOrEmpty(startBlockText) && !long.TryParse(startBlockText, NumberStyles.None, CultureInfo.InvariantCulture, out startBlock))
+        {
+            problems.Add($"{SectionName}:StartBlock must be a block number (got '{startBlockText}')");
+        }
+
         var operatorKey = section["OperatorKey"]?.Trim();
         if (string.IsNullOrEmpty(operatorKey))
         {
@@ -223,6 +239,7 @@ public sealed record ChainSettings
             Contracts = new ChainContracts(token!, staking!, escrow!, marketplace!, governor!, timelock!),
             OperatorKey = operatorKey!,
             AnvilPath = null,
+            StartBlock = startBlock,
         };
     }
 

@@ -11,8 +11,10 @@ public static class ChainSetup
     /// Registers the chain adapter from <c>NeuroData:Chain</c> (see <see cref="ChainSettings"/>): settings, the
     /// <see cref="ChainContext"/>, <see cref="IChainGateway"/>, <see cref="IPlatformChainOperator"/> (operator key),
     /// <see cref="IWalletTransactionBuilder"/>, the ABI artifacts and the revert decoder. In Embedded mode it also adds
-    /// the dev chain (anvil launcher + one-time deployer) as a hosted service; External mode starts nothing and fails
-    /// here, at start-up, with every missing setting listed.
+    /// <see cref="IDevFaucet"/> and
+    /// the dev chain (anvil launcher + one-time deployer) as a hosted service; External mode starts nothing, fails here
+    /// with every missing setting listed, and checks chain id and contract code when the host starts.
+    /// Call it before adding hosted services that await the chain in their StartAsync (hosted services start in order).
     /// </summary>
     public static IHostApplicationBuilder AddChain(this IHostApplicationBuilder builder)
     {
@@ -28,6 +30,7 @@ public static class ChainSetup
         services.AddSingleton<ChainContext>();
         services.AddSingleton<ChainGateway>();
         services.AddSingleton<IChainGateway>(sp => sp.GetRequiredService<ChainGateway>());
+        services.AddSingleton<ChainSigners>();
         services.AddSingleton<OperatorTransactionService>();
         services.AddSingleton<IPlatformChainOperator>(sp => sp.GetRequiredService<OperatorTransactionService>());
         services.AddSingleton<TransactionRequestBuilder>();
@@ -38,6 +41,12 @@ public static class ChainSetup
             services.AddSingleton<DevChainLauncher>();
             services.AddSingleton<DevChainDeployer>();
             services.AddHostedService<DevChainHostedService>();
+            services.AddSingleton<DevFaucet>();
+            services.AddSingleton<IDevFaucet>(sp => sp.GetRequiredService<DevFaucet>());
+        }
+        else
+        {
+            services.AddHostedService<ExternalChainCheck>();
         }
 
         return builder;

@@ -25,7 +25,10 @@ public sealed record DevChainDeployment
 
     public DateTimeOffset DeployedAt { get; init; }
 
-    /// <summary>The block of the last deployment transaction (the indexer can start here).</summary>
+    /// <summary>The block of the first deployment transaction (NeuroCoin): an indexer starts here so it sees the initial mints.</summary>
+    public long FirstBlock { get; init; }
+
+    /// <summary>The block of the last deployment transaction.</summary>
     public long BlockNumber { get; init; }
 
     /// <summary>Addresses by <see cref="ContractName"/>.</summary>
@@ -153,9 +156,15 @@ public sealed class DevChainDeployer(ChainSettings settings, ContractArtifacts a
         var treasury = me;
         logger.LogInformation("Deploying the NeuroData contracts to the dev chain {RpcUrl} from {Deployer}", settings.RpcUrl, me);
 
+        long firstBlock = -1;
         async Task<EthAddress> Deploy(ContractName name, params object[] args)
         {
             var receipt = await deployer.DeployAsync(artifacts[name], ct, args);
+            if (firstBlock < 0)
+            {
+                firstBlock = (long)receipt.BlockNumber.Value;
+            }
+
             var address = EthAddress.Parse(receipt.ContractAddress);
             logger.LogInformation("{Contract} at {Address}", name, address);
             return address;
@@ -229,6 +238,7 @@ public sealed class DevChainDeployer(ChainSettings settings, ContractArtifacts a
             Operator = operatorAddress.Value,
             Treasury = treasury,
             DeployedAt = time.GetUtcNow(),
+            FirstBlock = firstBlock,
             BlockNumber = (long)block.Value,
             Contracts = new Dictionary<string, string>
             {

@@ -15,7 +15,7 @@ public sealed class DevChainHostedService(DevChainLauncher launcher, DevChainDep
         {
             await launcher.StartAsync(cancellationToken);
             var deployment = await deployer.EnsureDeployedAsync(cancellationToken);
-            context.SetContracts(deployment.ToChainContracts());
+            context.SetContracts(deployment.ToChainContracts(), deployment.FirstBlock);
             logger.LogInformation(
                 "Local chain ready: add the network to MetaMask with RPC {RpcUrl} and chain id {ChainId}; NCR token {Token}. Demo accounts: {Accounts}",
                 context.Settings.RpcUrl,

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using NeuroData.Domain.Common;
 using NeuroData.Domain.Ports;
 using NeuroData.Infrastructure.Chain.Messages;
@@ -10,15 +9,15 @@ namespace NeuroData.Infrastructure.Chain;
 /// Transactions go one at a time with locally managed nonces and wait for their receipt; a contract refusal becomes a
 /// <see cref="ChainTransactionException"/> that names the custom error (e.g. InvalidListingStatus).
 /// </summary>
-public sealed class OperatorTransactionService : IPlatformChainOperator, IDisposable
+public sealed class OperatorTransactionService : IPlatformChainOperator
 {
     private readonly ChainContext _context;
     private readonly ChainTransactionSender _sender;
 
-    public OperatorTransactionService(ChainContext context, ContractErrorDecoder decoder, ILogger<OperatorTransactionService> logger)
+    public OperatorTransactionService(ChainContext context, ChainSigners signers)
     {
         _context = context;
-        _sender = new ChainTransactionSender(context.Settings, context.Settings.OperatorKey, decoder, logger);
+        _sender = signers.For(context.Settings.OperatorKey);
     }
 
     public EthAddress Address => _sender.Address;
@@ -39,6 +38,4 @@ public sealed class OperatorTransactionService : IPlatformChainOperator, IDispos
         var receipt = await _sender.SendAsync(contracts.DataMarketplace, new RejectListingFunction { ListingId = listingId, Reason = text }, cancellationToken);
         return receipt.ToChainReceipt();
     }
-
-    public void Dispose() => _sender.Dispose();
 }

@@ -59,6 +59,8 @@ public sealed class ChainSettingsTests : IDisposable
         settings.Contracts.Timelock.ShouldBe(EthAddress.Parse("0x0165878A594ca255338adfa4d48449f69242Eb8F"));
         settings.OperatorKey.ShouldBe(Key);
         settings.AnvilPath.ShouldBeNull();
+        settings.ToString().ShouldNotContain(Key[2..], customMessage: "the operator key never reaches a log");
+        settings.ToString().ShouldContain("OperatorKey = (hidden)");
     }
 
     [Fact]

@@ -58,16 +58,17 @@ public sealed class DevChainTests(AnvilFixture anvil)
     }
 
     [Fact]
-    public async Task Deployer_SecondRun_ReusesTheDeploymentWithoutTransactions()
+    public async Task Deployer_SecondRun_ReusesTheRecordedDeployment()
     {
         await anvil.RequireChainAsync();
-        var web3 = new Web3(anvil.Settings.RpcUrl);
-        var deployerNonce = await web3.Eth.Transactions.GetTransactionCount.SendRequestAsync(DevAccounts.Deployer.Address.Value);
+        var fileBefore = await File.ReadAllTextAsync(anvil.Settings.DeploymentFile, Ct);
 
         var again = await anvil.NewDeployer(anvil.Settings).EnsureDeployedAsync(Ct);
 
         again.Contracts.ShouldBe(anvil.Deployment.Contracts);
-        (await web3.Eth.Transactions.GetTransactionCount.SendRequestAsync(DevAccounts.Deployer.Address.Value)).Value.ShouldBe(deployerNonce.Value);
+        again.DeployedAt.ShouldBe(anvil.Deployment.DeployedAt);
+        again.BlockNumber.ShouldBe(anvil.Deployment.BlockNumber);
+        (await File.ReadAllTextAsync(anvil.Settings.DeploymentFile, Ct)).ShouldBe(fileBefore);
     }
 
     [Fact]

@@ -48,7 +48,10 @@ public sealed class AnvilFixture : IAsyncDisposable
 
     public ChainGateway Gateway { get; private set; } = null!;
 
-    /// <summary>The one operator service of the shared chain (one nonce manager per key).</summary>
+    /// <summary>One transaction sender per key on the shared chain (shared nonces).</summary>
+    public ChainSigners Signers { get; private set; } = null!;
+
+    /// <summary>The one operator service of the shared chain.</summary>
     public OperatorTransactionService Operator { get; private set; } = null!;
 
     public TransactionRequestBuilder Builder { get; private set; } = null!;
@@ -92,7 +95,8 @@ public sealed class AnvilFixture : IAsyncDisposable
                     Context = new ChainContext(Settings);
                     Context.SetContracts(Deployment.ToChainContracts());
                     Gateway = new ChainGateway(Context);
-                    Operator = new OperatorTransactionService(Context, Decoder, NullLogger<OperatorTransactionService>.Instance);
+                    Signers = new ChainSigners(Settings, Decoder, NullLoggerFactory.Instance);
+                    Operator = new OperatorTransactionService(Context, Signers);
                     Builder = new TransactionRequestBuilder(Context);
                 }
                 catch (Exception ex) when (ex is DevChainException or ChainTransactionException or IOException or HttpRequestException)
@@ -217,7 +221,7 @@ public sealed class AnvilFixture : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Operator?.Dispose();
+        Signers?.Dispose();
         if (_launcher is not null)
         {
             await _launcher.DisposeAsync();
