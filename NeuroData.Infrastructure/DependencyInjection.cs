@@ -2,6 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using NeuroData.Infrastructure.Auth;
+using NeuroData.Infrastructure.Chain;
+using NeuroData.Infrastructure.Indexing;
 using NeuroData.Infrastructure.Persistence;
 
 namespace NeuroData.Infrastructure;
@@ -12,6 +15,9 @@ public static class DependencyInjection
     public static IHostApplicationBuilder AddInfrastructure(this IHostApplicationBuilder builder)
     {
         builder.AddPersistence();
+        builder.AddChain();
+        builder.AddChainIndexer();
+        builder.AddSiwe();
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using NeuroData.Infrastructure;
 using NeuroData.Web;
+using NeuroData.Web.Accounts;
 using NeuroData.Web.Components;
 using NeuroData.Web.Operations;
 
@@ -7,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddInfrastructure();
 builder.AddWeb();
+builder.AddAccounts();
 
 var app = builder.Build();
 
@@ -17,7 +19,7 @@ if (await Verbs.RunAsync(app, args) is { } exitCode)
 }
 
 app.UseOperations();   // security headers, request logging, errors, health endpoints
-// Authentication and authorization (accounts) go here: before antiforgery.
+app.UseAccounts();     // authentication, authorization, sign-in rate limits: before antiforgery
 app.UseWeb();          // antiforgery, static assets
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -29,6 +29,7 @@ public sealed class SiweMessage
     private string? _expirationText;
     private string? _notBeforeText;
     private string? _chainIdText;
+    private bool _resourcesHeader;
 
     private SiweMessage()
     {
@@ -254,8 +255,10 @@ public sealed class SiweMessage
             }
         }
 
+        var resourcesHeader = false;
         if (i < lines.Length && lines[i] == ResourcesTag)
         {
+            resourcesHeader = true;
             i++;
             while (i < lines.Length)
             {
@@ -303,6 +306,7 @@ public sealed class SiweMessage
             _expirationText = expirationText,
             _notBeforeText = notBeforeText,
             _chainIdText = chainText,
+            _resourcesHeader = resourcesHeader,
         };
     }
 
@@ -361,7 +365,8 @@ public sealed class SiweMessage
             sb.Append('\n').Append(RequestIdTag).Append(RequestId);
         }
 
-        if (Resources.Count > 0)
+        // The ABNF allows "Resources:" with no entries; keep it when it was there, so the signed text is reproduced.
+        if (Resources.Count > 0 || _resourcesHeader)
         {
             sb.Append('\n').Append(ResourcesTag);
             foreach (var r in Resources)

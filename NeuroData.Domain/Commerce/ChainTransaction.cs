@@ -95,9 +95,11 @@ public sealed class ChainTransaction : Entity
     public void MarkReverted(long blockNumber, string? reason, DateTimeOffset at)
     {
         RequirePending("marked reverted");
-        BlockNumber = Guard.NotNegative(blockNumber, "A block number");
+        var block = Guard.NotNegative(blockNumber, "A block number");
+        var why = Guard.OptionalText(reason, "A revert reason", FailureMaxLength) ?? "The transaction reverted.";
+        BlockNumber = block;
         ConfirmedAt = at;
-        FailureReason = Guard.OptionalText(reason, "A revert reason", FailureMaxLength) ?? "The transaction reverted.";
+        FailureReason = why;
         Status = ChainTransactionStatus.Reverted;
     }
 

@@ -153,8 +153,8 @@ public sealed class Escrow : Entity
     /// <summary>True when anyone may release it now (funded and the deadline has passed).</summary>
     public bool CanAutoRelease(DateTimeOffset now) => State == EscrowState.Funded && now >= Deadline;
 
-    /// <summary>True when the buyer may still open a dispute.</summary>
-    public bool CanDispute(DateTimeOffset now) => State == EscrowState.Funded && now < Deadline && ReleasedAmount.IsZero;
+    /// <summary>True when the buyer may still open a dispute (over what is still held, like the contract).</summary>
+    public bool CanDispute(DateTimeOffset now) => State == EscrowState.Funded && now < Deadline;
 
     /// <summary>Releases one milestone tranche to the seller; releasing the last one releases the escrow.</summary>
     public void ReleaseMilestone(int index, DateTimeOffset now)
@@ -186,15 +186,13 @@ public sealed class Escrow : Entity
         Close(EscrowState.Released, now);
     }
 
-    /// <summary>Returns the escrowed amount to the buyer (the seller agreed, before any dispute).</summary>
+    /// <summary>
+    /// Returns what is still held to the buyer (the seller agreed, before any dispute). As in the contract's
+    /// agreeRefund, milestones already released stay with the seller.
+    /// </summary>
     public void Refund(DateTimeOffset now)
     {
         RequireState(EscrowState.Funded, "refund");
-        if (!ReleasedAmount.IsZero)
-        {
-            throw new DomainException($"Escrow #{OnChainId} has already released milestones and can no longer be refunded in full.");
-        }
-
         Close(EscrowState.Refunded, now);
     }
 
@@ -206,10 +204,7 @@ public sealed class Escrow : Entity
             throw new DomainException($"The review period of escrow #{OnChainId} ended at {Deadline:u}; it can no longer be disputed.");
         }
 
-        if (!ReleasedAmount.IsZero)
-        {
-            throw new DomainException($"Escrow #{OnChainId} has already released milestones and can no longer be disputed.");
-        }
+        // Like the contract, a dispute after some milestones were released is about what is still held.
 
         State = EscrowState.Disputed;
         DisputedAt = now;

@@ -128,8 +128,10 @@ public sealed class Purchase : Entity
         }
 
         RequireStatus(PurchaseStatus.Pending, "confirmed");
-        OnChainPurchaseId = Guard.NotNegative(onChainPurchaseId, "An on-chain purchase id");
-        OnChainEscrowId = Guard.NotNegative(onChainEscrowId, "An on-chain escrow id");
+        var purchaseId = Guard.NotNegative(onChainPurchaseId, "An on-chain purchase id");
+        var escrowId = Guard.NotNegative(onChainEscrowId, "An on-chain escrow id");
+        OnChainPurchaseId = purchaseId;
+        OnChainEscrowId = escrowId;
         ConfirmedAt = now;
         Status = PurchaseStatus.Confirmed;
     }

@@ -32,8 +32,10 @@ public sealed class Category : Entity
 
     public void Rename(string name, string? description)
     {
-        Name = Guard.Text(name, "Category name", NameMaxLength);
-        Description = Guard.OptionalText(description, "Category description", DescriptionMaxLength);
+        var newName = Guard.Text(name, "Category name", NameMaxLength);
+        var newDescription = Guard.OptionalText(description, "Category description", DescriptionMaxLength);
+        Name = newName;
+        Description = newDescription;
     }
 
     public void MoveUnder(Guid? parentId)

@@ -141,6 +141,12 @@ public sealed class Dataset : Entity, IAuditable
             throw new DomainException("The price cannot change while the dataset is waiting for review.");
         }
 
+        if (Status == DatasetStatus.Live && price.IsZero)
+        {
+            // The DataMarketplace contract rejects a zero price (ZeroPrice), and a live listing must stay purchasable.
+            throw new DomainException("A live dataset must keep a price above zero.");
+        }
+
         Price = price;
     }
 

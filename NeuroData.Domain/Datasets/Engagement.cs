@@ -34,8 +34,10 @@ public sealed class DatasetReview : Entity
 
     public void Edit(int rating, string? text, DateTimeOffset now)
     {
-        Rating = ValidateRating(rating);
-        Text = Guard.OptionalText(text, "Review text", TextMaxLength);
+        var newRating = ValidateRating(rating);
+        var newText = Guard.OptionalText(text, "Review text", TextMaxLength);
+        Rating = newRating;
+        Text = newText;
         EditedAt = now;
     }
 

@@ -21,15 +21,33 @@ public interface IContentStore
 /// <summary>What a mined transaction looked like.</summary>
 public sealed record ChainReceipt(TxHash Hash, long BlockNumber, bool Succeeded, EthAddress From, EthAddress? To);
 
-/// <summary>Read access to the chain the platform runs on (writes are signed by users' wallets or the operator key).</summary>
+/// <summary>
+/// Read access to the chain the platform runs on (writes are signed by users' wallets or the operator key).
+/// Calls made while the local dev chain is still starting wait until it is ready.
+/// </summary>
 public interface IChainGateway
 {
     ChainId ChainId { get; }
+
+    /// <summary>Where the platform's contracts are.</summary>
+    Task<ChainContracts> GetContractsAsync(CancellationToken cancellationToken = default);
 
     Task<long> GetBlockNumberAsync(CancellationToken cancellationToken = default);
 
     /// <summary>NCR balance of an address.</summary>
     Task<TokenAmount> GetTokenBalanceAsync(EthAddress address, CancellationToken cancellationToken = default);
+
+    /// <summary>How much NCR <paramref name="spender"/> may still take from <paramref name="owner"/> (ERC-20 allowance).</summary>
+    Task<TokenAmount> GetTokenAllowanceAsync(EthAddress owner, EthAddress spender, CancellationToken cancellationToken = default);
+
+    /// <summary>Native coin (ETH, POL ...) balance in wei, for gas.</summary>
+    Task<System.Numerics.BigInteger> GetNativeBalanceAsync(EthAddress address, CancellationToken cancellationToken = default);
+
+    /// <summary>A marketplace listing as the contract holds it, or null when no listing has that id.</summary>
+    Task<ChainListing?> GetListingAsync(long listingId, CancellationToken cancellationToken = default);
+
+    /// <summary>An escrow as the contract holds it, or null when no escrow has that id.</summary>
+    Task<ChainEscrow?> GetEscrowAsync(long escrowId, CancellationToken cancellationToken = default);
 
     /// <summary>The receipt, or null while the transaction is not mined (or unknown).</summary>
     Task<ChainReceipt?> GetReceiptAsync(TxHash hash, CancellationToken cancellationToken = default);

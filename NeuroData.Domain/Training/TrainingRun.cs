@@ -142,7 +142,7 @@ public sealed class TrainingRun : Entity
     public void Fail(string reason, DateTimeOffset now)
     {
         RequireNotFinished("marked failed");
-        FailureReason = Guard.Text(reason.Length > FailureMaxLength ? reason[..FailureMaxLength] : reason, "A failure reason", FailureMaxLength);
+        FailureReason = Guard.Text(reason is { Length: > FailureMaxLength } ? reason[..FailureMaxLength] : reason, "A failure reason", FailureMaxLength);
         Finish(TrainingRunStatus.Failed, now);
     }
 

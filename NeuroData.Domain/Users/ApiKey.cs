@@ -87,8 +87,9 @@ public sealed class ApiKey : Entity
     /// <summary>The prefix part of a presented key, or null when it does not look like one of ours.</summary>
     public static string? PrefixOf(string presentedKey)
     {
-        var parts = presentedKey.Split('_');
-        return parts.Length == 3 && parts[0] == "nd" && parts[1].Length == PrefixLength ? parts[1] : null;
+        // The secret is base64url and may itself contain '_': split off the first two parts only.
+        var parts = presentedKey.Split('_', 3);
+        return parts.Length == 3 && parts[0] == "nd" && parts[1].Length == PrefixLength && parts[2].Length > 0 ? parts[1] : null;
     }
 
     public static byte[] HashKey(string plainKey) => SHA256.HashData(Encoding.UTF8.GetBytes(plainKey));

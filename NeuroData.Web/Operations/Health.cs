@@ -2,13 +2,15 @@ using System.Net.Mime;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using NeuroData.Infrastructure.Indexing;
 using NeuroData.Infrastructure.Persistence;
 
 namespace NeuroData.Web.Operations;
 
 /// <summary>
 /// <c>/health/live</c>: the process answers (always 200, no dependency checked).
-/// <c>/health/ready</c>: the database answers (200 Healthy or 503 Unhealthy), for load balancers.
+/// <c>/health/ready</c>: the database answers (200 Healthy or 503 Unhealthy), for load balancers; the chain indexer's
+/// lag is reported too (Degraded, still 200, while it is behind or the chain is unavailable).
 /// </summary>
 public static class Health
 {
@@ -16,7 +18,9 @@ public static class Health
 
     public static IHostApplicationBuilder AddNeuroDataHealthChecks(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddHealthChecks().AddDbContextCheck<NeuroDataDbContext>("database", HealthStatus.Unhealthy, [ReadyTag]);
+        builder.Services.AddHealthChecks()
+            .AddDbContextCheck<NeuroDataDbContext>("database", HealthStatus.Unhealthy, [ReadyTag])
+            .AddCheck<IndexerHealthCheck>("indexer", HealthStatus.Degraded, [ReadyTag]);
         return builder;
     }
 
@@ -38,6 +42,9 @@ public static class Health
         {
             status = report.Status.ToString(),
             checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString()),
+            indexer = report.Entries.TryGetValue("indexer", out var indexer)
+                ? new { detail = indexer.Description, lag = indexer.Data.GetValueOrDefault("lag"), lastBlock = indexer.Data.GetValueOrDefault("lastBlock") }
+                : null,
         };
         return context.Response.WriteAsync(JsonSerializer.Serialize(body), context.RequestAborted);
     }

@@ -12,6 +12,7 @@ namespace NeuroData.Tests.Integration.Fixtures;
 /// folder owned by the <c>postgres</c> OS user (initdb refuses to run as root), trust authentication on 127.0.0.1 only,
 /// a free TCP port, <c>pg_ctl start -w</c>. It starts on first use (so test runs that need no database pay nothing)
 /// and is stopped (<c>pg_ctl stop -m immediate</c>) and deleted when the run ends.
+/// The tools are looked up in <c>NEURODATA_PG_BINDIR</c> (set by test.sh), then PATH, then /usr/lib/postgresql/*/bin.
 /// When the PostgreSQL server tools are missing, <see cref="RequireAsync"/> fails the test with a clear message if
 /// the environment variable CI is "true", and otherwise skips it with the reason.
 /// </summary>
@@ -233,6 +234,16 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     private static string FindTool(string name)
     {
+        // test.sh exports the folder it found (or installed) the server tools in.
+        var binDir = Environment.GetEnvironmentVariable("NEURODATA_PG_BINDIR");
+        if (!string.IsNullOrWhiteSpace(binDir))
+        {
+            var configured = Path.Combine(binDir, name);
+            return File.Exists(configured)
+                ? configured
+                : throw new PostgresToolsMissingException($"NEURODATA_PG_BINDIR is '{binDir}' but it holds no '{name}'");
+        }
+
         var onPath = FindOnPath(name);
         if (onPath is not null)
         {
@@ -254,7 +265,7 @@ public sealed class PostgresCluster : IAsyncDisposable
         }
 
         throw new PostgresToolsMissingException(
-            $"the PostgreSQL server tool '{name}' was not found on PATH or under /usr/lib/postgresql/*/bin (install the Debian package 'postgresql')");
+            $"the PostgreSQL server tool '{name}' was not found in NEURODATA_PG_BINDIR, on PATH or under /usr/lib/postgresql/*/bin (install the Debian package 'postgresql')");
     }
 
     private static string? FindOnPath(string name) =>

@@ -24,12 +24,27 @@ public class NeuroDataWebFactory : WebApplicationFactory<Program>, IAsyncLifetim
     /// <summary>Whether to apply migrations before the tests. Default: true.</summary>
     protected virtual bool Migrate => true;
 
+    private static readonly string[] ContractNames = ["NeuroCoin", "Staking", "EscrowManager", "DataMarketplace", "Governor", "Timelock"];
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
         builder.UseSetting(DatabaseSettings.DataDirectoryKey, DataDirectory);
         builder.UseSetting("ConnectionStrings:" + DatabaseSettings.PostgresConnectionStringName, Postgres ?? string.Empty);
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+
+        // Production requires an external chain; these tests do not touch it, so point at a closed local port and do
+        // not index (the settings are still validated like a real deployment's).
+        builder.UseSetting("NeuroData:Chain:Mode", "External");
+        builder.UseSetting("NeuroData:Chain:RpcUrl", "http://127.0.0.1:9");
+        builder.UseSetting("NeuroData:Chain:ChainId", "31337");
+        builder.UseSetting("NeuroData:Chain:OperatorKey", "0x" + new string('1', 64));
+        foreach (var (name, index) in ContractNames.Select((n, i) => (n, i)))
+        {
+            builder.UseSetting("NeuroData:Chain:Contracts:" + name, "0x" + (index + 1).ToString("x40", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        builder.UseSetting("NeuroData:Indexer:Enabled", "false");
         ConfigureMore(builder);
     }
 

@@ -1225,6 +1225,29 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("WalletLinks", (string)null);
                 });
 
+            modelBuilder.Entity("NeuroData.Infrastructure.Auth.SiweNonce", b =>
+                {
+                    b.Property<string>("Value")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset?>("ConsumedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Value");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("SiweNonces", (string)null);
+                });
+
             modelBuilder.Entity("NeuroData.Infrastructure.Identity.ApplicationRole", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1318,6 +1341,303 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("NeuroData.Infrastructure.Indexing.ChainLogRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(42)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(42)");
+
+                    b.Property<string>("BlockHash")
+                        .IsRequired()
+                        .HasMaxLength(66)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(66)");
+
+                    b.Property<long>("BlockNumber")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ChainId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Data")
+                        .IsRequired()
+                        .IsUnicode(false)
+                        .HasColumnType("text");
+
+                    b.Property<string>("EventName")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("LogIndex")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Topics")
+                        .IsRequired()
+                        .HasMaxLength(268)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(268)");
+
+                    b.Property<string>("TxHash")
+                        .IsRequired()
+                        .HasMaxLength(66)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(66)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChainId", "BlockNumber", "LogIndex");
+
+                    b.HasIndex("ChainId", "BlockHash", "TxHash", "LogIndex")
+                        .IsUnique();
+
+                    b.ToTable("ChainLogs", (string)null);
+                });
+
+            modelBuilder.Entity("NeuroData.Infrastructure.Indexing.IndexedBlock", b =>
+                {
+                    b.Property<long>("ChainId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Number")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(66)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(66)");
+
+                    b.Property<string>("ParentHash")
+                        .IsRequired()
+                        .HasMaxLength(66)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(66)");
+
+                    b.HasKey("ChainId", "Number");
+
+                    b.ToTable("ChainBlocks", (string)null);
+                });
+
+            modelBuilder.Entity("NeuroData.Infrastructure.Indexing.IndexerCursor", b =>
+                {
+                    b.Property<long>("ChainId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LastBlock")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ChainId");
+
+                    b.ToTable("ChainCursors", (string)null);
+                });
+
+            modelBuilder.Entity("NeuroData.Infrastructure.Indexing.MirrorAccount", b =>
+                {
+                    b.Property<long>("ChainId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(42)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(42)");
+
+                    b.Property<BigInteger>("Balance")
+                        .HasColumnType("numeric(78,0)");
+
+                    b.Property<BigInteger>("RewardsPaid")
+                        .HasColumnType("numeric(78,0)");
+
+                    b.Property<BigInteger>("Staked")
+                        .HasColumnType("numeric(78,0)");
+
+                    b.Property<long>("UpdatedBlock")
+                        .HasColumnType("bigint");
+
+                    b.Property<BigInteger>("Withdrawable")
+                        .HasColumnType("numeric(78,0)");
+
+                    b.HasKey("ChainId", "Address");
+
+                    b.ToTable("MirrorAccounts", (string)null);
+                });
+
+            modelBuilder.Entity("NeuroData.Infrastructure.Indexing.MirrorEscrow", b =>
+                {
+                    b.Property<long>("ChainId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("EscrowId")
+                        .HasColumnType("bigint");
+
+                    b.Property<BigInteger>("Amount")
+                        .HasColumnType("numeric(78,0)");
+
+                    b.Property<string>("Buyer")
+                        .IsRequired()
+                        .HasMaxLength(42)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(42)");
+
+                    b.Property<BigInteger?>("BuyerAmount")
+                        .HasColumnType("numeric(78,0)");
+
+                    b.Property<DateTimeOffset>("Deadline")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<BigInteger?>("DisputeBond")
+                        .HasColumnType("numeric(78,0)");
+
+                    b.Property<int?>("DisputeMode")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("FeeBps")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("ListingId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("OpenedBlock")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("OpenedTx")
+                        .IsRequired()
+                        .HasMaxLength(66)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(66)");
+
+                    b.Property<BigInteger>("Released")
+                        .HasColumnType("numeric(78,0)");
+
+                    b.Property<string>("Seller")
+                        .IsRequired()
+                        .HasMaxLength(42)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(42)");
+
+                    b.Property<BigInteger?>("SellerAmount")
+                        .HasColumnType("numeric(78,0)");
+
+                    b.Property<int?>("SellerBps")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<int>("Tranches")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TranchesReleased")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("UpdatedBlock")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("VoteEnd")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ChainId", "EscrowId");
+
+                    b.HasIndex("ChainId", "Buyer");
+
+                    b.HasIndex("ChainId", "Seller");
+
+                    b.ToTable("MirrorEscrows", (string)null);
+                });
+
+            modelBuilder.Entity("NeuroData.Infrastructure.Indexing.MirrorListing", b =>
+                {
+                    b.Property<long>("ChainId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ListingId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("AccessType")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ContentDigest")
+                        .IsRequired()
+                        .HasMaxLength(66)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(66)");
+
+                    b.Property<long>("CreatedBlock")
+                        .HasColumnType("bigint");
+
+                    b.Property<BigInteger>("Price")
+                        .HasColumnType("numeric(78,0)");
+
+                    b.Property<string>("RejectionReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<long>("ReviewPeriodSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Seller")
+                        .IsRequired()
+                        .HasMaxLength(42)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(42)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<int>("Tranches")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("UpdatedBlock")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ChainId", "ListingId");
+
+                    b.HasIndex("ChainId", "Seller");
+
+                    b.ToTable("MirrorListings", (string)null);
+                });
+
+            modelBuilder.Entity("NeuroData.Infrastructure.Indexing.MirrorVote", b =>
+                {
+                    b.Property<long>("ChainId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("EscrowId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Voter")
+                        .HasMaxLength(42)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(42)");
+
+                    b.Property<bool>("ForSeller")
+                        .HasColumnType("boolean");
+
+                    b.Property<BigInteger>("Weight")
+                        .HasColumnType("numeric(78,0)");
+
+                    b.HasKey("ChainId", "EscrowId", "Voter");
+
+                    b.ToTable("MirrorVotes", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>

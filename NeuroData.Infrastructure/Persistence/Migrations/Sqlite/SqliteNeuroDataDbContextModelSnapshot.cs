@@ -1303,6 +1303,34 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("WalletLinks", (string)null);
                 });
 
+            modelBuilder.Entity("NeuroData.Infrastructure.Auth.SiweNonce", b =>
+                {
+                    b.Property<string>("Value")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConsumedAt")
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExpiresAt")
+                        .IsRequired()
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IssuedAt")
+                        .IsRequired()
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Value");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("SiweNonces", (string)null);
+                });
+
             modelBuilder.Entity("NeuroData.Infrastructure.Identity.ApplicationRole", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1399,6 +1427,336 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("NeuroData.Infrastructure.Indexing.ChainLogRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(42)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BlockHash")
+                        .IsRequired()
+                        .HasMaxLength(66)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("BlockNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ChainId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Data")
+                        .IsRequired()
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EventName")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LogIndex")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Topics")
+                        .IsRequired()
+                        .HasMaxLength(268)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TxHash")
+                        .IsRequired()
+                        .HasMaxLength(66)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChainId", "BlockNumber", "LogIndex");
+
+                    b.HasIndex("ChainId", "BlockHash", "TxHash", "LogIndex")
+                        .IsUnique();
+
+                    b.ToTable("ChainLogs", (string)null);
+                });
+
+            modelBuilder.Entity("NeuroData.Infrastructure.Indexing.IndexedBlock", b =>
+                {
+                    b.Property<long>("ChainId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(66)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ParentHash")
+                        .IsRequired()
+                        .HasMaxLength(66)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ChainId", "Number");
+
+                    b.ToTable("ChainBlocks", (string)null);
+                });
+
+            modelBuilder.Entity("NeuroData.Infrastructure.Indexing.IndexerCursor", b =>
+                {
+                    b.Property<long>("ChainId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastBlock")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpdatedAt")
+                        .IsRequired()
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ChainId");
+
+                    b.ToTable("ChainCursors", (string)null);
+                });
+
+            modelBuilder.Entity("NeuroData.Infrastructure.Indexing.MirrorAccount", b =>
+                {
+                    b.Property<long>("ChainId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(42)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Balance")
+                        .IsRequired()
+                        .HasMaxLength(78)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RewardsPaid")
+                        .IsRequired()
+                        .HasMaxLength(78)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Staked")
+                        .IsRequired()
+                        .HasMaxLength(78)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedBlock")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Withdrawable")
+                        .IsRequired()
+                        .HasMaxLength(78)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ChainId", "Address");
+
+                    b.ToTable("MirrorAccounts", (string)null);
+                });
+
+            modelBuilder.Entity("NeuroData.Infrastructure.Indexing.MirrorEscrow", b =>
+                {
+                    b.Property<long>("ChainId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EscrowId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Amount")
+                        .IsRequired()
+                        .HasMaxLength(78)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Buyer")
+                        .IsRequired()
+                        .HasMaxLength(42)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BuyerAmount")
+                        .HasMaxLength(78)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Deadline")
+                        .IsRequired()
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DisputeBond")
+                        .HasMaxLength(78)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("DisputeMode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FeeBps")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ListingId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("OpenedBlock")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OpenedTx")
+                        .IsRequired()
+                        .HasMaxLength(66)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Released")
+                        .IsRequired()
+                        .HasMaxLength(78)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Seller")
+                        .IsRequired()
+                        .HasMaxLength(42)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SellerAmount")
+                        .HasMaxLength(78)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("SellerBps")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Tranches")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TranchesReleased")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedBlock")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("VoteEnd")
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ChainId", "EscrowId");
+
+                    b.HasIndex("ChainId", "Buyer");
+
+                    b.HasIndex("ChainId", "Seller");
+
+                    b.ToTable("MirrorEscrows", (string)null);
+                });
+
+            modelBuilder.Entity("NeuroData.Infrastructure.Indexing.MirrorListing", b =>
+                {
+                    b.Property<long>("ChainId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ListingId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AccessType")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ContentDigest")
+                        .IsRequired()
+                        .HasMaxLength(66)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedBlock")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Price")
+                        .IsRequired()
+                        .HasMaxLength(78)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RejectionReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReviewPeriodSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Seller")
+                        .IsRequired()
+                        .HasMaxLength(42)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Tranches")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedBlock")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ChainId", "ListingId");
+
+                    b.HasIndex("ChainId", "Seller");
+
+                    b.ToTable("MirrorListings", (string)null);
+                });
+
+            modelBuilder.Entity("NeuroData.Infrastructure.Indexing.MirrorVote", b =>
+                {
+                    b.Property<long>("ChainId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EscrowId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Voter")
+                        .HasMaxLength(42)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ForSeller")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Weight")
+                        .IsRequired()
+                        .HasMaxLength(78)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ChainId", "EscrowId", "Voter");
+
+                    b.ToTable("MirrorVotes", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>

@@ -1,3 +1,4 @@
+using CsCheck;
 using NeuroData.Domain.Auth;
 
 namespace NeuroData.Tests.Unit.Domain.Auth;
@@ -142,5 +143,100 @@ public sealed class SiweMessageTests
         SiweMessage.TryParse(text, out var parsed, out var error).ShouldBeFalse();
         parsed.ShouldBeNull();
         error.ShouldBe(ex.Message);
+    }
+
+    [Fact]
+    public void Parse_AResourcesHeaderWithoutEntries_RoundTripsExactly()
+    {
+        // Regression: "Resources:" with no entries is valid ABNF, but the header was dropped when the message was
+        // written back, so the text no longer matched what the wallet signed.
+        var text = EipExample[..EipExample.IndexOf("\n- ipfs", StringComparison.Ordinal)];
+        text.ShouldEndWith("\nResources:");
+
+        var m = SiweMessage.Parse(text);
+
+        m.Resources.ShouldBeEmpty();
+        m.ToMessageString().ShouldBe(text);
+    }
+
+    [Theory]
+    [InlineData("2021-09-30t16:25:24z", 2021, 9, 30, 16, 25, 24, 0)]
+    [InlineData("2021-09-30T16:25:24.5Z", 2021, 9, 30, 16, 25, 24, 5_000_000)]
+    [InlineData("2021-09-30T16:25:24.123456789Z", 2021, 9, 30, 16, 25, 24, 1_234_567)]
+    [InlineData("2021-09-30T18:25:24+02:00", 2021, 9, 30, 16, 25, 24, 0)]
+    [InlineData("2021-09-30T14:10:24-02:15", 2021, 9, 30, 16, 25, 24, 0)]
+    [InlineData("2024-02-29T00:00:00Z", 2024, 2, 29, 0, 0, 0, 0)]
+    public void Parse_Rfc3339Times_AreReadExactly_AndTheTextIsKept(string time, int y, int mo, int d, int h, int mi, int s, long ticks)
+    {
+        var text = EipExample.Replace("2021-09-30T16:25:24Z", time, StringComparison.Ordinal);
+
+        var m = SiweMessage.Parse(text);
+
+        m.IssuedAt.UtcDateTime.ShouldBe(new DateTime(y, mo, d, h, mi, s, DateTimeKind.Utc).AddTicks(ticks));
+        m.ToMessageString().ShouldBe(text);
+    }
+
+    [Theory]
+    [InlineData("2021-09-30T16:25:24+24:00", "impossible time offset")]
+    [InlineData("2021-09-30T16:25:24+15:00", "out of range")]
+    [InlineData("0001-01-01T00:00:00+01:00", "out of range")]
+    [InlineData("9999-12-31T23:59:59.9999999-01:00", "out of range")]
+    [InlineData("2021-09-30T23:59:60Z", "exists")]
+    [InlineData("2023-02-29T00:00:00Z", "exists")]
+    [InlineData("0000-01-01T00:00:00Z", "exists")]
+    [InlineData("2021-09-30T16:25:24.Z", "without fraction digits")]
+    [InlineData("2021-09-30 16:25:24Z", "RFC 3339")]
+    [InlineData("2021-09-30T16:25:24+0200", "time zone")]
+    public void Parse_ImpossibleTimes_AreFormatErrors_NeverOtherExceptions(string time, string reason)
+    {
+        var text = EipExample.Replace("2021-09-30T16:25:24Z", time, StringComparison.Ordinal);
+
+        Should.Throw<FormatException>(() => SiweMessage.Parse(text)).Message.ShouldContain(reason);
+    }
+
+    [Fact]
+    public void Create_WithInvalidParts_IsAFormatError()
+    {
+        var issued = new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero);
+
+        Should.Throw<FormatException>(() => SiweMessage.Create("https", "localhost:5000", "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", null,
+            "https://localhost:5000", 1, "0123456789abcdef", issued)).Message.ShouldContain("EIP-55");
+        Should.Throw<FormatException>(() => SiweMessage.Create("https", "localhost:5000", "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", null,
+            "https://localhost:5000", 1, "short", issued)).Message.ShouldContain("nonce");
+        Should.Throw<FormatException>(() => SiweMessage.Create("https", "localhost:5000", "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", "two\nlines",
+            "https://localhost:5000", 1, "0123456789abcdef", issued));
+    }
+
+    private static readonly string[] SampleResources =
+        ["https://example.com/terms", "ipfs://bafybeiemxf5abjwjbikoz4mc3a3dla6ual3jsgpdr4cjr3oz3evfyavhwq/", "https://a.example/x?y=1#z"];
+
+    [Fact]
+    public void Create_ThenParse_RoundTripsForGeneratedValues()
+    {
+        var gen = Gen.Select(
+            Gen.Byte.Array[20],
+            Gen.Long[1, long.MaxValue],
+            Gen.Char["abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"].Array[8, 32],
+            Gen.Long[new DateTime(2000, 1, 1).Ticks, new DateTime(2100, 1, 1).Ticks],
+            Gen.Int[0, SampleResources.Length].Select(i => SampleResources[..i]));
+        gen.Sample((addressBytes, chainId, nonceChars, ticks, resources) =>
+        {
+            var address = NeuroData.Domain.Common.EthAddress.FromBytes(addressBytes).Value;
+            var issued = new DateTimeOffset(ticks, TimeSpan.Zero);
+            var nonce = new string(nonceChars);
+
+            var m = SiweMessage.Create("https", "localhost:5000", address, "Sign in to NeuroData.", "https://localhost:5000/auth/siwe",
+                chainId, nonce, issued, issued.AddMinutes(10), null, null, resources);
+            var text = m.ToMessageString();
+            var again = SiweMessage.Parse(text);
+
+            again.ToMessageString().ShouldBe(text);
+            again.Address.ShouldBe(address);
+            again.ChainId.ShouldBe(chainId);
+            again.Nonce.ShouldBe(nonce);
+            again.IssuedAt.ShouldBe(new DateTimeOffset(ticks - (ticks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero));
+            again.ExpirationTime.ShouldBe(again.IssuedAt.AddMinutes(10));
+            again.Resources.ShouldBe(resources);
+        }, iter: 300);
     }
 }

@@ -1,0 +1,30 @@
+using System.Text.RegularExpressions;
+using NeuroData.Tests.E2E.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace NeuroData.Tests.E2E;
+
+/// <summary>The real app in a real browser: the home page renders, its styles and the Blazor script load.</summary>
+[Collection(E2ECollection.Name)]
+public sealed class HomePageSmokeTests(AppServerFixture app, BrowserFixture browser)
+{
+    [Fact]
+    public async Task HomePage_RendersWithTitle_StylesAndBlazorScript()
+    {
+        await using var session = await browser.NewSessionAsync(app, Viewport.Desktop);
+        var page = session.Page;
+
+        var response = await PageChecks.GotoAsync(page, "/");
+
+        response.Status.ShouldBe(200);
+        await Expect(page).ToHaveTitleAsync(new Regex("NeuroData"));
+        await Expect(page.GetByText("NeuroData").First).ToBeVisibleAsync();
+        await PageChecks.WaitForBlazorAsync(page);
+        (await page.EvaluateAsync<bool>("() => window.Blazor !== undefined")).ShouldBeTrue("blazor.web.js did not start");
+        var assets = session.Responses.Where(r => r.Url.Contains("MudBlazor.min.css", StringComparison.Ordinal) || r.Url.Contains("blazor.web.js", StringComparison.Ordinal)).ToList();
+        assets.Count.ShouldBeGreaterThanOrEqualTo(2, "the page should load MudBlazor's stylesheet and blazor.web.js");
+        assets.ShouldAllBe(r => r.Status == 200);
+        session.Errors.Where(e => e.Text.StartsWith("uncaught:", StringComparison.Ordinal)).ShouldBeEmpty();
+        await session.ScreenshotAsync("smoke-home");
+    }
+}
