@@ -26,6 +26,18 @@ public class NeuroDataWebFactory : WebApplicationFactory<Program>, IAsyncLifetim
 
     private static readonly string[] ContractNames = ["NeuroCoin", "Staking", "EscrowManager", "DataMarketplace", "Governor", "Timelock"];
 
+    /// <summary>A complete, valid external-chain configuration that nothing contacts (closed port, indexer off).</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> ExternalChainSettings { get; } =
+    [
+        new("NeuroData:Chain:Mode", "External"),
+        new("NeuroData:Chain:RpcUrl", "http://127.0.0.1:9"),
+        new("NeuroData:Chain:ChainId", "31337"),
+        new("NeuroData:Chain:OperatorKey", "0x" + new string('1', 64)),
+        .. ContractNames.Select((name, index) => new KeyValuePair<string, string>(
+            "NeuroData:Chain:Contracts:" + name, "0x" + (index + 1).ToString("x40", System.Globalization.CultureInfo.InvariantCulture))),
+        new("NeuroData:Indexer:Enabled", "false"),
+    ];
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
@@ -35,16 +47,11 @@ public class NeuroDataWebFactory : WebApplicationFactory<Program>, IAsyncLifetim
 
         // Production requires an external chain; these tests do not touch it, so point at a closed local port and do
         // not index (the settings are still validated like a real deployment's).
-        builder.UseSetting("NeuroData:Chain:Mode", "External");
-        builder.UseSetting("NeuroData:Chain:RpcUrl", "http://127.0.0.1:9");
-        builder.UseSetting("NeuroData:Chain:ChainId", "31337");
-        builder.UseSetting("NeuroData:Chain:OperatorKey", "0x" + new string('1', 64));
-        foreach (var (name, index) in ContractNames.Select((n, i) => (n, i)))
+        foreach (var (key, value) in ExternalChainSettings)
         {
-            builder.UseSetting("NeuroData:Chain:Contracts:" + name, "0x" + (index + 1).ToString("x40", System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting(key, value);
         }
 
-        builder.UseSetting("NeuroData:Indexer:Enabled", "false");
         ConfigureMore(builder);
     }
 

@@ -152,6 +152,11 @@ public sealed class VerbsTests(PostgresCluster cluster) : IDisposable
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, Args = [] });
         builder.Configuration[DatabaseSettings.DataDirectoryKey] = _dataDirectory;
         builder.Configuration["ConnectionStrings:" + DatabaseSettings.PostgresConnectionStringName] = postgres ?? string.Empty;
+        foreach (var (key, value) in NeuroDataWebFactory.ExternalChainSettings)
+        {
+            builder.Configuration[key] = value;
+        }
+
         builder.Logging.ClearProviders().AddProvider(_logs);
         builder.AddInfrastructure();
         builder.Services.AddCommandLineVerbs();
