@@ -11,6 +11,7 @@ public static class OperationsExtensions
         builder.AddNeuroDataLogging();
         builder.AddNeuroDataHealthChecks();
         builder.Services.AddProblemDetails();
+        builder.Services.AddCommandLineVerbs();
         builder.Services.AddOptions<SecurityHeadersOptions>().BindConfiguration(SecurityHeadersOptions.SectionName);
 
         // Keys in the database: restarts and several web nodes share one key ring, so nobody is signed out.

@@ -11,6 +11,7 @@ namespace NeuroData.Web.Operations;
 /// migrations are logged as a warning: run <c>migrate</c>). Then the app serves.</item>
 /// </list>
 /// A database that cannot be reached ends the process with one log line and exit code <see cref="DatabaseUnavailable"/>.
+/// More verbs (e.g. <c>seed</c>) are added as <see cref="ICommandLineVerb"/> services, without editing this class.
 /// </summary>
 public static class Verbs
 {
@@ -18,14 +19,12 @@ public static class Verbs
     public const int UsageError = 1;
     public const int DatabaseUnavailable = 2;
 
-    private static readonly Dictionary<string, Func<IServiceProvider, CancellationToken, Task<int>>> Known =
-        new(StringComparer.OrdinalIgnoreCase)
-        {
-            ["migrate"] = MigrateAsync,
-        };
-
-    /// <summary>The verbs this build knows.</summary>
-    public static IReadOnlyCollection<string> Names => Known.Keys;
+    /// <summary>Registers the built-in verbs (<c>migrate</c>).</summary>
+    public static IServiceCollection AddCommandLineVerbs(this IServiceCollection services)
+    {
+        services.AddSingleton<ICommandLineVerb, MigrateVerb>();
+        return services;
+    }
 
     /// <summary>The verb in the command line: the first argument when it is not an option (<c>--urls ...</c>).</summary>
     public static string? VerbOf(IReadOnlyList<string> args) =>
@@ -44,13 +43,15 @@ public static class Verbs
         var verb = VerbOf(args);
         if (verb is not null)
         {
-            if (!Known.TryGetValue(verb, out var run))
+            var known = services.GetServices<ICommandLineVerb>().ToList();
+            var run = known.FirstOrDefault(v => string.Equals(v.Name, verb, StringComparison.OrdinalIgnoreCase));
+            if (run is null)
             {
-                logger.LogError("Unknown command '{Verb:l}'. Known commands: {Known:l}.", verb, string.Join(", ", Known.Keys));
+                logger.LogError("Unknown command '{Verb:l}'. Known commands: {Known:l}.", verb, string.Join(", ", known.Select(v => v.Name).Order(StringComparer.Ordinal)));
                 return UsageError;
             }
 
-            return await run(services, cancellationToken);
+            return await run.RunAsync(services, [.. args.Skip(1)], cancellationToken);
         }
 
         var environment = services.GetRequiredService<IHostEnvironment>();
@@ -59,19 +60,8 @@ public static class Verbs
             : await CheckDatabaseAsync(services, logger, cancellationToken);
     }
 
-    private static async Task<int> MigrateAsync(IServiceProvider services, CancellationToken cancellationToken)
-    {
-        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("NeuroData.Verbs");
-        var result = await MigrateOrExitAsync(services, logger, cancellationToken);
-        if (result is null)
-        {
-            logger.LogInformation("The {Provider} database is up to date.", services.GetRequiredService<DatabaseSettings>().Provider);
-        }
-
-        return result ?? Success;
-    }
-
-    private static async Task<int?> MigrateOrExitAsync(IServiceProvider services, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>Applies the migrations; null when done, <see cref="DatabaseUnavailable"/> (logged in one line) when not.</summary>
+    internal static async Task<int?> MigrateOrExitAsync(IServiceProvider services, ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
@@ -110,5 +100,33 @@ public static class Verbs
                 settings.Provider, DatabaseMigrator.Describe(settings.ConnectionString), ex.GetBaseException().Message);
             return DatabaseUnavailable;
         }
+    }
+}
+
+/// <summary>A command-line verb: <c>dotnet NeuroData.Web.dll {Name} [args]</c> runs it instead of serving, and exits with its code.</summary>
+public interface ICommandLineVerb
+{
+    /// <summary>The word on the command line (case-insensitive).</summary>
+    string Name { get; }
+
+    /// <summary>Runs the verb with the arguments after its name; returns the process exit code.</summary>
+    Task<int> RunAsync(IServiceProvider services, IReadOnlyList<string> args, CancellationToken cancellationToken);
+}
+
+/// <summary><c>migrate</c>: applies the migrations of the configured provider and exits 0, in any environment.</summary>
+internal sealed class MigrateVerb : ICommandLineVerb
+{
+    public string Name => "migrate";
+
+    public async Task<int> RunAsync(IServiceProvider services, IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("NeuroData.Verbs");
+        var result = await Verbs.MigrateOrExitAsync(services, logger, cancellationToken);
+        if (result is null)
+        {
+            logger.LogInformation("The {Provider} database is up to date.", services.GetRequiredService<DatabaseSettings>().Provider);
+        }
+
+        return result ?? Verbs.Success;
     }
 }

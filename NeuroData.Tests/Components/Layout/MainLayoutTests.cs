@@ -18,6 +18,7 @@ public sealed class MainLayoutTests : BunitContext
         _themeModule = JSInterop.SetupModule(ThemePreference.ModulePath);
         _themeModule.SetupVoid("setTheme", _ => true);
         AddAuthorization();
+        Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
     [Fact]
@@ -82,6 +83,19 @@ public sealed class MainLayoutTests : BunitContext
         cut.Markup.ShouldContain("Body text");
         cut.Find("#nav-marketplace");
         cut.Find("#drawer-toggle");
+    }
+
+    [Fact]
+    public void OnAPlainHtmlPage_TheCircuitButtonsAreLeftOut_ButLinksStay()
+    {
+        Renderer.SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+
+        var cut = RenderLayout(new ThemeState(), Text("Static page"));
+
+        cut.FindAll("#theme-toggle").ShouldBeEmpty();
+        cut.FindAll("#drawer-toggle").ShouldBeEmpty();
+        cut.Find("#nav-marketplace").GetAttribute("href").ShouldBe("/marketplace");
+        cut.Markup.ShouldContain("Static page");
     }
 
     private IRenderedComponent<CascadingValue<ThemeState>> RenderLayout(ThemeState theme, RenderFragment body) =>

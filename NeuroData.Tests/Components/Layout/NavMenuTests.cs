@@ -44,7 +44,8 @@ public sealed class NavMenuTests : BunitContext
         cut.Find("#nav-manage").GetAttribute("href").ShouldBe("/Account/Manage");
         var form = cut.Find("#logout-submit").Closest("form")!;
         form.GetAttribute("method").ShouldBe("post");
-        form.GetAttribute("action").ShouldBe("/Account/Logout");
+        form.GetAttribute("action")!.TrimStart('/').ShouldBe("Account/Logout");
+        form.QuerySelector("input[name=ReturnUrl]")!.GetAttribute("value").ShouldBe("/");
         cut.FindAll("#nav-login").ShouldBeEmpty();
         cut.FindAll("#nav-register").ShouldBeEmpty();
         cut.FindAll("#nav-admin-users").ShouldBeEmpty();

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using NeuroData.Infrastructure.Persistence;
-using NeuroData.Tests.Integration.Fixtures;
 
 namespace NeuroData.Tests.Integration.Web;
 
@@ -25,6 +24,20 @@ public class NeuroDataWebFactory : WebApplicationFactory<Program>, IAsyncLifetim
     /// <summary>Whether to apply migrations before the tests. Default: true.</summary>
     protected virtual bool Migrate => true;
 
+    private static readonly string[] ContractNames = ["NeuroCoin", "Staking", "EscrowManager", "DataMarketplace", "Governor", "Timelock"];
+
+    /// <summary>A complete, valid external-chain configuration that nothing contacts (closed port, indexer off).</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> ExternalChainSettings { get; } =
+    [
+        new("NeuroData:Chain:Mode", "External"),
+        new("NeuroData:Chain:RpcUrl", "http://127.0.0.1:9"),
+        new("NeuroData:Chain:ChainId", "31337"),
+        new("NeuroData:Chain:OperatorKey", "0x" + new string('1', 64)),
+        .. ContractNames.Select((name, index) => new KeyValuePair<string, string>(
+            "NeuroData:Chain:Contracts:" + name, "0x" + (index + 1).ToString("x40", System.Globalization.CultureInfo.InvariantCulture))),
+        new("NeuroData:Indexer:Enabled", "false"),
+    ];
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
@@ -32,7 +45,13 @@ public class NeuroDataWebFactory : WebApplicationFactory<Program>, IAsyncLifetim
         builder.UseSetting("ConnectionStrings:" + DatabaseSettings.PostgresConnectionStringName, Postgres ?? string.Empty);
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
 
-        builder.UseOfflineChain();
+        // Production requires an external chain; these tests do not touch it, so point at a closed local port and do
+        // not index (the settings are still validated like a real deployment's).
+        foreach (var (key, value) in ExternalChainSettings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         ConfigureMore(builder);
     }
 

@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using NeuroData.Infrastructure.Persistence;
 using NeuroData.Tests.Integration.Fixtures;
 
 namespace NeuroData.Tests.Integration.Web;
@@ -119,6 +122,19 @@ public sealed class OperationsEndpointTests(NeuroDataWebFactory factory) : IClas
         var html = await response.Content.ReadAsStringAsync(Ct);
 
         html.ShouldContain("Switch to light theme");
+    }
+
+    [Fact]
+    public async Task DataProtectionKeys_AreKeptInTheDatabase()
+    {
+        using var client = factory.CreateClient();
+        using var response = await client.GetAsync(new Uri("/marketplace", UriKind.Relative), Ct); // issues an antiforgery cookie
+
+        response.Headers.GetValues("Set-Cookie").ShouldContain(c => c.StartsWith(".AspNetCore.Antiforgery.", StringComparison.Ordinal));
+        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<NeuroDataDbContext>>().CreateDbContextAsync(Ct);
+        var keys = await db.DataProtectionKeys.ToListAsync(Ct);
+        keys.ShouldNotBeEmpty();
+        keys.ShouldAllBe(k => k.Xml != null && k.Xml.Contains("<key ", StringComparison.Ordinal));
     }
 
     private static async Task<string?> StatusOf(HttpResponseMessage response)

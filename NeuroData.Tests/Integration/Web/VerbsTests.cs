@@ -124,7 +124,18 @@ public sealed class VerbsTests(PostgresCluster cluster) : IDisposable
         var exit = await Verbs.RunAsync(app, ["frobnicate"], Ct);
 
         exit.ShouldBe(Verbs.UsageError);
-        _logs.Messages.ShouldContain(m => m.Contains("Unknown command 'frobnicate'", StringComparison.Ordinal) && m.Contains("migrate", StringComparison.Ordinal));
+        _logs.Messages.ShouldContain(m => m.Contains("Unknown command 'frobnicate'. Known commands: echo, migrate.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RegisteredVerbs_RunWithTheirOwnArguments_AndSetTheExitCode()
+    {
+        using var app = Build(Environments.Production, postgres: null);
+
+        var exit = await Verbs.RunAsync(app, ["ECHO", "a", "b"], Ct);
+
+        exit.ShouldBe(7);
+        _logs.Messages.ShouldContain("echo: a b");
     }
 
     public void Dispose()
@@ -141,9 +152,28 @@ public sealed class VerbsTests(PostgresCluster cluster) : IDisposable
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, Args = [] });
         builder.Configuration[DatabaseSettings.DataDirectoryKey] = _dataDirectory;
         builder.Configuration["ConnectionStrings:" + DatabaseSettings.PostgresConnectionStringName] = postgres ?? string.Empty;
+        foreach (var (key, value) in NeuroDataWebFactory.ExternalChainSettings)
+        {
+            builder.Configuration[key] = value;
+        }
+
         builder.Logging.ClearProviders().AddProvider(_logs);
         builder.AddInfrastructure();
+        builder.Services.AddCommandLineVerbs();
+        builder.Services.AddSingleton<ICommandLineVerb>(new EchoVerb());
         return builder.Build();
+    }
+
+    /// <summary>A verb another module could add: logs its arguments, exits 7.</summary>
+    private sealed class EchoVerb : ICommandLineVerb
+    {
+        public string Name => "echo";
+
+        public Task<int> RunAsync(IServiceProvider services, IReadOnlyList<string> args, CancellationToken cancellationToken)
+        {
+            services.GetRequiredService<ILoggerFactory>().CreateLogger("Echo").LogInformation("echo: {Args:l}", string.Join(' ', args));
+            return Task.FromResult(7);
+        }
     }
 
     internal sealed record LogEntry(LogLevel Level, string Category, string Message, bool HasException);
