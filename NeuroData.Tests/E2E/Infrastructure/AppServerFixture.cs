@@ -12,7 +12,7 @@ namespace NeuroData.Tests.E2E.Infrastructure;
 /// environment, with a fresh temp data folder (<c>NeuroData:DataDirectory</c>) that holds the SQLite file, the mail
 /// pickup folder and the logs. A separate process keeps the app's static state (loggers, caches) apart from the test
 /// host and exercises the real start-up path. The process is killed and the data folder deleted at the end; the app's
-/// console output is copied to <c>TestResults/e2e-app.log</c>.
+/// console output is copied to <c>TestResults/e2e-app.log</c> and its log files to <c>TestResults/e2e-app-logs/</c>.
 /// If the app cannot start, every E2E test fails with the app's output (never a skip).
 /// </summary>
 public sealed class AppServerFixture : IAsyncLifetime
@@ -86,6 +86,7 @@ public sealed class AppServerFixture : IAsyncLifetime
         try
         {
             await File.WriteAllTextAsync(Path.Combine(TestEnvironment.ResultsDirectory, "e2e-app.log"), Output);
+            CopyLogFiles();
         }
         catch (IOException)
         {
@@ -102,6 +103,23 @@ public sealed class AppServerFixture : IAsyncLifetime
         catch (IOException)
         {
             // The folder is in the temp directory; a leftover does no harm.
+        }
+    }
+
+    /// <summary>The app's own log files ({data}/logs) go to TestResults/e2e-app-logs before the data folder is deleted.</summary>
+    private void CopyLogFiles()
+    {
+        var source = Path.Combine(DataDirectory, "logs");
+        if (!Directory.Exists(source))
+        {
+            return;
+        }
+
+        var target = Path.Combine(TestEnvironment.ResultsDirectory, "e2e-app-logs");
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.EnumerateFiles(source))
+        {
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
         }
     }
 
