@@ -44,7 +44,7 @@ public sealed partial class AccountFlowTests(AppServerFixture app, BrowserFixtur
         await page.Locator("#password").FillAsync(AccountPages.StrongPassword);
         await page.Locator("#login-submit").ClickAsync();
 
-        await Expect(page.Locator("body")).ToContainTextAsync(ConfirmFirstMessage());
+        await Expect(page.Locator("body")).ToContainTextAsync(ConfirmFirstMessage(), IgnoreCase);
         await Expect(page).ToHaveURLAsync(LoginUrl());
         await session.ScreenshotAsync("account-signin-unconfirmed");
     }
@@ -59,7 +59,7 @@ public sealed partial class AccountFlowTests(AppServerFixture app, BrowserFixtur
 
         await AccountPages.SubmitRegistrationAsync(page, email, "password");
 
-        await Expect(page.Locator("body")).ToContainTextAsync(WeakPasswordMessage());
+        await Expect(page.Locator("body")).ToContainTextAsync(WeakPasswordMessage(), IgnoreCase);
         await Expect(page.GetByText("Check your email")).ToHaveCountAsync(0);
         await Expect(page).ToHaveURLAsync(RegisterUrl());
         await session.ScreenshotAsync("account-register-weak-password");
@@ -78,12 +78,15 @@ public sealed partial class AccountFlowTests(AppServerFixture app, BrowserFixtur
 
         await AccountPages.SubmitRegistrationAsync(page, email, AccountPages.StrongPassword, AccountPages.StrongPassword + "x");
 
-        await Expect(page.Locator("body")).ToContainTextAsync(new Regex("match", RegexOptions.IgnoreCase));
+        await Expect(page.Locator("body")).ToContainTextAsync(new Regex("match", RegexOptions.IgnoreCase), IgnoreCase);
         await Expect(page.GetByText("Check your email")).ToHaveCountAsync(0);
 
         (await AccountPages.MailCountAsync(page)).ShouldBe(mailsBefore, "a rejected registration must not send mail");
         await Expect(page.Locator("body")).Not.ToContainTextAsync(email);
     }
+
+    /// <summary>Case-insensitive text match (the option wins over the .NET regex's own flags).</summary>
+    private static readonly Microsoft.Playwright.LocatorAssertionsToContainTextOptions IgnoreCase = new() { IgnoreCase = true };
 
     /// <summary>Identity's length rule or the common-password check, however the page words it.</summary>
     [GeneratedRegex(@"at least 12|12 to \d+ characters|too short|too common|commonly used|weak", RegexOptions.IgnoreCase)]

@@ -33,7 +33,7 @@ public sealed partial class PageScreenshotTests(AppServerFixture app, BrowserFix
         foreach (var viewport in Viewport.All)
         {
             await using var session = await CheckPageAsync("/no-such-page-" + Guid.NewGuid().ToString("N")[..8], "not-found", viewport, storageState: null, expectedStatus: 404);
-            await Expect(session.Page.Locator("body")).ToContainTextAsync(NotFoundText());
+            await Expect(session.Page.Locator("body")).ToContainTextAsync(NotFoundText(), IgnoreCase);
         }
     }
 
@@ -107,6 +107,9 @@ public sealed partial class PageScreenshotTests(AppServerFixture app, BrowserFix
             SignInGate.Release();
         }
     }
+
+    /// <summary>Case-insensitive text match (the option wins over the .NET regex's own flags).</summary>
+    private static readonly Microsoft.Playwright.LocatorAssertionsToContainTextOptions IgnoreCase = new() { IgnoreCase = true };
 
     [GeneratedRegex("not found|404|doesn't exist|does not exist", RegexOptions.IgnoreCase)]
     private static partial Regex NotFoundText();

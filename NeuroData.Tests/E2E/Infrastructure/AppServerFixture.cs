@@ -9,10 +9,10 @@ namespace NeuroData.Tests.E2E.Infrastructure;
 /// <summary>
 /// The real NeuroData web app, started as its own process from the build output (<c>dotnet NeuroData.Web.dll</c>, the
 /// same binary <c>dotnet run</c> starts) on real Kestrel at <c>http://127.0.0.1:{free port}</c>, in the Development
-/// environment, with a fresh temp data folder (<c>NeuroData:DataDirectory</c>) that holds the SQLite file, the mail
+/// environment (so with its embedded dev chain, on another free port), with a fresh temp data folder (<c>NeuroData:DataDirectory</c>) that holds the SQLite file, the mail
 /// pickup folder and the logs. A separate process keeps the app's static state (loggers, caches) apart from the test
 /// host and exercises the real start-up path. The process is killed and the data folder deleted at the end; the app's
-/// console output is copied to <c>TestResults/e2e-app.log</c>.
+/// console output is copied to <c>TestResults/e2e-app.log</c> and its log files to <c>TestResults/e2e-app-logs/</c>.
 /// If the app cannot start, every E2E test fails with the app's output (never a skip).
 /// </summary>
 public sealed class AppServerFixture : IAsyncLifetime
@@ -56,8 +56,9 @@ public sealed class AppServerFixture : IAsyncLifetime
         for (var attempt = 1; ; attempt++)
         {
             var port = FreePort();
+            var chainPort = FreePort();
             BaseUrl = $"http://127.0.0.1:{port}";
-            _process = Start(appDll, port);
+            _process = Start(appDll, port, chainPort);
             var ready = await WaitUntilReadyAsync(_process);
             if (ready)
             {
@@ -86,6 +87,7 @@ public sealed class AppServerFixture : IAsyncLifetime
         try
         {
             await File.WriteAllTextAsync(Path.Combine(TestEnvironment.ResultsDirectory, "e2e-app.log"), Output);
+            CopyLogFiles();
         }
         catch (IOException)
         {
@@ -105,7 +107,24 @@ public sealed class AppServerFixture : IAsyncLifetime
         }
     }
 
-    private Process Start(string appDll, int port)
+    /// <summary>The app's own log files ({data}/logs) go to TestResults/e2e-app-logs before the data folder is deleted.</summary>
+    private void CopyLogFiles()
+    {
+        var source = Path.Combine(DataDirectory, "logs");
+        if (!Directory.Exists(source))
+        {
+            return;
+        }
+
+        var target = Path.Combine(TestEnvironment.ResultsDirectory, "e2e-app-logs");
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.EnumerateFiles(source))
+        {
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
+        }
+    }
+
+    private Process Start(string appDll, int port, int chainPort)
     {
         var webProjectDir = Path.Combine(TestEnvironment.RepoRoot, "NeuroData.Web");
         var psi = new ProcessStartInfo(DotnetHost())
@@ -123,6 +142,8 @@ public sealed class AppServerFixture : IAsyncLifetime
                      "--environment", "Development",
                      "--contentRoot", webProjectDir,
                      $"--NeuroData:DataDirectory={DataDirectory}",
+                     // The embedded dev chain (anvil) on its own free port, never a developer's 8545.
+                     $"--NeuroData:Chain:DevPort={chainPort}",
                  })
         {
             psi.ArgumentList.Add(arg);

@@ -9,7 +9,7 @@ namespace NeuroData.Tests.E2E.Infrastructure;
 public sealed class BrowserSession : IAsyncDisposable
 {
     private readonly List<ConsoleError> _errors = [];
-    private readonly List<(string Url, int Status)> _responses = [];
+    private readonly List<(string Url, int Status, string ResourceType)> _responses = [];
     private readonly Lock _lock = new();
 
     public BrowserSession(IBrowserContext context, IPage page, Viewport viewport)
@@ -29,7 +29,7 @@ public sealed class BrowserSession : IAsyncDisposable
         {
             lock (_lock)
             {
-                _responses.Add((response.Url, response.Status));
+                _responses.Add((response.Url, response.Status, response.Request.ResourceType));
             }
         };
     }
@@ -52,8 +52,8 @@ public sealed class BrowserSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Every HTTP response the page received so far (documents, scripts, styles, images, fetches).</summary>
-    public IReadOnlyList<(string Url, int Status)> Responses
+    /// <summary>Every HTTP response the page received so far, with Playwright's resource type ("document", "stylesheet", "script", ...).</summary>
+    public IReadOnlyList<(string Url, int Status, string ResourceType)> Responses
     {
         get
         {
