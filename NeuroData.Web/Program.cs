@@ -1,30 +1,40 @@
 using NeuroData.Infrastructure;
+using NeuroData.Infrastructure.Chain;
 using NeuroData.Web;
 using NeuroData.Web.Accounts;
 using NeuroData.Web.Components;
 using NeuroData.Web.Operations;
 
-var builder = WebApplication.CreateBuilder(args);
-
-builder.AddInfrastructure();
-builder.AddWeb();
-builder.AddAccounts();
-
-var app = builder.Build();
-
-// Verbs (migrate) and the start-up database duty; an exit code means: stop here.
-if (await Verbs.RunAsync(app, args) is { } exitCode)
+try
 {
-    return exitCode;
+    var builder = WebApplication.CreateBuilder(args);
+
+    builder.AddInfrastructure();
+    builder.AddWeb();
+    builder.AddAccounts();
+
+    var app = builder.Build();
+
+    // Verbs (migrate) and the start-up database duty; an exit code means: stop here.
+    if (await Verbs.RunAsync(app, args) is { } exitCode)
+    {
+        return exitCode;
+    }
+
+    app.UseOperations();   // security headers, request logging, errors, health endpoints
+    app.UseAccounts();     // authentication, authorization, sign-in rate limits: before antiforgery
+    app.UseWeb();          // antiforgery, static assets
+    app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+    await app.RunAsync();
+    return Verbs.Success;
 }
-
-app.UseOperations();   // security headers, request logging, errors, health endpoints
-app.UseAccounts();     // authentication, authorization, sign-in rate limits: before antiforgery
-app.UseWeb();          // antiforgery, static assets
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-
-await app.RunAsync();
-return Verbs.Success;
+catch (Exception ex) when (ex is ChainConfigurationException or DevChainException)
+{
+    // The operator's mistake or a missing tool, not a bug: one clear line, no stack trace, a distinct exit code.
+    await Console.Error.WriteLineAsync("NeuroData cannot start: " + ex.Message);
+    return Verbs.ChainUnavailable;
+}
 
 /// <summary>Entry point, visible to the test host.</summary>
 public partial class Program;

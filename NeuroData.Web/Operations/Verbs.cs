@@ -18,6 +18,7 @@ public static class Verbs
     public const int Success = 0;
     public const int UsageError = 1;
     public const int DatabaseUnavailable = 2;
+    public const int ChainUnavailable = 3;
 
     /// <summary>Registers the built-in verbs (<c>migrate</c>).</summary>
     public static IServiceCollection AddCommandLineVerbs(this IServiceCollection services)

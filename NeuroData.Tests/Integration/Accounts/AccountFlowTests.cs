@@ -113,6 +113,7 @@ public sealed partial class AccountFlowTests : IAsyncLifetime
     public async Task DevMailbox_OutsideDevelopment_IsNotFound()
     {
         await using var production = Create("Production");
+        await production.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(TestContext.Current.CancellationToken); // production databases are migrated by the operator
         using var client = production.CreateClient();
         (await client.GetAsync("/dev/mailbox", TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
