@@ -10,6 +10,7 @@ public static class QueryServiceCollectionExtensions
         services.AddSingleton<MarketplaceQueries>();
         services.AddSingleton<DashboardQueries>();
         services.AddSingleton<TrainingQueries>();
+        services.AddSingleton<ChainMirrorQueries>();
         return services;
     }
 }
