@@ -3,12 +3,14 @@ using NeuroData.Web;
 using NeuroData.Web.Accounts;
 using NeuroData.Web.Components;
 using NeuroData.Web.Operations;
+using NeuroData.Web.Wallet;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddInfrastructure();
 builder.AddWeb();
 builder.AddAccounts();
+builder.AddWallet();    // Sign-In with Ethereum, wallet panel queries, Development faucet
 
 var app = builder.Build();
 
@@ -20,6 +22,7 @@ if (await Verbs.RunAsync(app, args) is { } exitCode)
 
 app.UseOperations();   // security headers, request logging, errors, health endpoints
 app.UseAccounts();     // authentication, authorization, sign-in rate limits: before antiforgery
+app.MapWalletEndpoints(); // POST /Account/SiweLogin, wallet unlink
 app.UseWeb();          // antiforgery, static assets
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
