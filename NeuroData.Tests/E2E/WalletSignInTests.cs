@@ -37,6 +37,8 @@ public sealed partial class WalletSignInTests(AppServerFixture app, BrowserFixtu
         // The app bar shows the connected wallet and its NCR balance, read by the server from the chain.
         await PageChecks.GotoAsync(page, "/dashboard");
         await PageChecks.WaitForBlazorAsync(page);
+        await Expect(page.Locator("#wallet-connect")).ToBeEnabledAsync(new() { Timeout = 30_000 });
+        await page.Locator("#wallet-connect").ClickAsync();
         await Expect(page.Locator("#wallet-address")).ToContainTextAsync(DevAccounts.Buyer.Address.Value[..6], new() { Timeout = 30_000 });
         await Expect(page.Locator("#wallet-network")).ToContainTextAsync("Local chain 31337");
         await Expect(page.Locator("#wallet-ncr")).ToHaveTextAsync("100000 NCR", new() { Timeout = 30_000 });
