@@ -82,6 +82,29 @@ public sealed partial class WalletSignInTests(AppServerFixture app, BrowserFixtu
         await Expect(page.Locator("body")).ToContainTextAsync(email);
     }
 
+    [Fact]
+    public async Task The_dev_faucet_sends_NCR_and_ETH_to_a_typed_address_and_refuses_a_bad_one()
+    {
+        await using var session = await browser.NewSessionAsync(app, Viewport.Desktop);
+        var page = session.Page;
+        var fresh = Nethereum.Signer.EthECKey.GenerateKey().GetPublicAddress();
+
+        await PageChecks.GotoAsync(page, "/dev/faucet");
+        await PageChecks.WaitForBlazorAsync(page);
+        await page.Locator("#faucet-address").FillAsync("0x1234");
+        await page.Locator("#faucet-address").BlurAsync();
+        await page.Locator("#faucet-send").ClickAsync();
+        await Expect(page.Locator("#faucet-error")).ToContainTextAsync("not an Ethereum address");
+
+        await page.Locator("#faucet-address").FillAsync(fresh);
+        await page.Locator("#faucet-address").BlurAsync();
+        await page.Locator("#faucet-send").ClickAsync();
+
+        await Expect(page.Locator("#faucet-done")).ToContainTextAsync("Balance now: 1000 NCR", new() { Timeout = 60_000 });
+        await Expect(page.Locator(".faucet-step").Last).ToContainTextAsync("1000 NCR mined in block");
+        await session.ScreenshotAsync("wallet-faucet-done");
+    }
+
     /// <summary>Installs the fake wallet before any page script runs.</summary>
     private async Task InjectWalletAsync(IPage page, DevAccount account)
     {
