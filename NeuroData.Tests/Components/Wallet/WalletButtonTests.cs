@@ -25,6 +25,9 @@ namespace NeuroData.Tests.Components.Wallet;
 public sealed class WalletButtonTests : BunitContext, IAsyncLifetime
 {
     private const string ChainHex = "0x7a69";
+
+    // Balances come from a real chain on a shared, busy machine: allow more than bUnit's default second.
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
     private readonly AnvilFixture _anvil;
     private readonly BunitJSModuleInterop _wallet;
     private readonly string _dbDirectory = Path.Combine(Path.GetTempPath(), "nd-bunit-wallet-" + Guid.NewGuid().ToString("N")[..12]);
@@ -89,7 +92,7 @@ public sealed class WalletButtonTests : BunitContext, IAsyncLifetime
         cut.Find("#wallet-connect").Click();
 
         var ncr = (await _anvil.Gateway.GetTokenBalanceAsync(buyer, Xunit.TestContext.Current.CancellationToken)).ToString();
-        cut.WaitForAssertion(() => cut.Find("#wallet-ncr").TextContent.ShouldBe(ncr));
+        cut.WaitForAssertion(() => cut.Find("#wallet-ncr").TextContent.ShouldBe(ncr), Wait);
         ncr.ShouldEndWith(" NCR");
         cut.Find("#wallet-address").TextContent.ShouldContain(buyer.ToShortString());
         cut.Find("#wallet-network").TextContent.ShouldContain("Local chain 31337");
@@ -112,11 +115,11 @@ public sealed class WalletButtonTests : BunitContext, IAsyncLifetime
 
         cut.Find("#wallet-connect").Click();
 
-        cut.WaitForAssertion(() => cut.Find("#wallet-network").TextContent.ShouldContain("Wrong network"));
+        cut.WaitForAssertion(() => cut.Find("#wallet-network").TextContent.ShouldContain("Wrong network"), Wait);
         _wallet.Setup<WalletResult<string>>("switchChain", _ => true).SetResult(new WalletResult<string>(true, ChainHex, null, null, null, null));
         cut.Find("#wallet-switch").Click();
 
-        cut.WaitForAssertion(() => cut.Find("#wallet-network").TextContent.ShouldContain("Local chain 31337"));
+        cut.WaitForAssertion(() => cut.Find("#wallet-network").TextContent.ShouldContain("Local chain 31337"), Wait);
         cut.FindAll("#wallet-switch").ShouldBeEmpty();
         var switchArgs = _wallet.VerifyInvoke("switchChain").Arguments[1].ShouldBeOfType<ChainParameters>();
         switchArgs.ChainId.ShouldBe(ChainHex);
@@ -165,7 +168,7 @@ public sealed class WalletButtonTests : BunitContext, IAsyncLifetime
 
         var cut = RenderButton(user);
 
-        cut.WaitForAssertion(() => cut.Find("#wallet-pending").TextContent.ShouldContain("2 pending"));
+        cut.WaitForAssertion(() => cut.Find("#wallet-pending").TextContent.ShouldContain("2 pending"), Wait);
         cut.Find("#wallet-address").TextContent.ShouldContain(DevAccounts.Seller.Address.ToShortString());
     }
 
