@@ -44,7 +44,9 @@ public sealed partial class WalletSignInTests(AppServerFixture app, BrowserFixtu
         await Expect(page.Locator("#wallet-ncr")).ToHaveTextAsync("100000 NCR", new() { Timeout = 30_000 });
         await session.ScreenshotAsync("wallet-signin-2-balance");
 
-        // Signed in: the wallets page lists the wallet.
+        // Signed in: the transactions page (none yet), and the wallets page lists the wallet.
+        await page.Locator("#wallet-transactions").ClickAsync();
+        await Expect(page.Locator("#transactions-empty")).ToBeVisibleAsync();
         await PageChecks.GotoAsync(page, "/Account/Manage/Wallets");
         await Expect(page.Locator($"[data-wallet='{DevAccounts.Buyer.Address.Value}']")).ToBeVisibleAsync();
         await Expect(page.Locator($"[data-wallet='{DevAccounts.Buyer.Address.Value}'] .wallet-balance")).ToHaveTextAsync("100000 NCR");
@@ -105,8 +107,26 @@ public sealed partial class WalletSignInTests(AppServerFixture app, BrowserFixtu
         await session.ScreenshotAsync("wallet-faucet-done");
     }
 
+    [Fact]
+    public async Task Refusing_to_switch_to_the_local_chain_explains_why_and_signs_nobody_in()
+    {
+        await using var session = await browser.NewSessionAsync(app, Viewport.Desktop);
+        var page = session.Page;
+        await InjectWalletAsync(page, DevAccounts.Moderator, onOtherChainAndRefusesToSwitch: true);
+
+        await PageChecks.GotoAsync(page, "/Account/Login");
+        await PageChecks.WaitForBlazorAsync(page);
+        await Expect(page.Locator("#wallet-signin")).ToBeEnabledAsync(new() { Timeout = 30_000 });
+        await page.Locator("#wallet-signin").ClickAsync();
+
+        await Expect(page.Locator("#wallet-signin-error")).ToHaveTextAsync("You rejected the request in your wallet.", new() { Timeout = 30_000 });
+        await Expect(page).ToHaveURLAsync(LoginUrl());
+        await Expect(page.Locator("#appbar-login")).ToBeVisibleAsync();
+        await session.ScreenshotAsync("wallet-signin-refused-switch");
+    }
+
     /// <summary>Installs the fake wallet before any page script runs.</summary>
-    private async Task InjectWalletAsync(IPage page, DevAccount account)
+    private async Task InjectWalletAsync(IPage page, DevAccount account, bool onOtherChainAndRefusesToSwitch = false)
     {
         var rpc = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         page.Close += (_, _) => rpc.Dispose();
@@ -118,18 +138,27 @@ public sealed partial class WalletSignInTests(AppServerFixture app, BrowserFixtu
             using var response = await rpc.PostAsync(app.ChainRpcUrl, content);
             return await response.Content.ReadAsStringAsync();
         });
-        await page.AddInitScriptAsync(ProviderScript.Replace("__ACCOUNT__", account.Address.Value.ToLowerInvariant(), StringComparison.Ordinal));
+        await page.AddInitScriptAsync(ProviderScript
+            .Replace("__ACCOUNT__", account.Address.Value.ToLowerInvariant(), StringComparison.Ordinal)
+            .Replace("__STUBBORN__", onOtherChainAndRefusesToSwitch ? "true" : "false", StringComparison.Ordinal));
     }
 
     // What MetaMask does for a site it already trusts: share the account, forward the rest to the node.
     private const string ProviderScript = """
         (() => {
           const account = '__ACCOUNT__';
+          const stubborn = __STUBBORN__; // on Ethereum mainnet, and the user refuses to switch
           const listeners = {};
           window.ethereum = {
             isMetaMask: true,
             async request({ method, params }) {
               if (method === 'eth_requestAccounts' || method === 'eth_accounts') return [account];
+              if (stubborn && method === 'eth_chainId') return '0x1';
+              if (stubborn && method === 'wallet_switchEthereumChain') {
+                const error = new Error('User rejected the request.');
+                error.code = 4001;
+                throw error;
+              }
               if (method === 'wallet_switchEthereumChain' || method === 'wallet_addEthereumChain' || method === 'wallet_watchAsset') return null;
               const reply = JSON.parse(await window.__ndWalletRpc(method, JSON.stringify(params ?? [])));
               if (reply.error) {
@@ -148,6 +177,9 @@ public sealed partial class WalletSignInTests(AppServerFixture app, BrowserFixtu
 
     [GeneratedRegex(@"/Account/Manage$")]
     private static partial Regex ManageUrl();
+
+    [GeneratedRegex(@"/Account/Login$")]
+    private static partial Regex LoginUrl();
 
     [GeneratedRegex(@"/dashboard$")]
     private static partial Regex DashboardUrl();
