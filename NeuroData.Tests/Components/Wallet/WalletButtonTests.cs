@@ -117,6 +117,8 @@ public sealed class WalletButtonTests : BunitContext, IAsyncLifetime
 
         cut.WaitForAssertion(() => cut.Find("#wallet-network").TextContent.ShouldContain("Wrong network"), Wait);
         _wallet.Setup<WalletResult<string>>("switchChain", _ => true).SetResult(new WalletResult<string>(true, ChainHex, null, null, null, null));
+        // The balances are still being read right after the badge appears; the switch button is enabled once done.
+        cut.WaitForAssertion(() => cut.Find("#wallet-switch").HasAttribute("disabled").ShouldBeFalse(), Wait);
         cut.Find("#wallet-switch").Click();
 
         cut.WaitForAssertion(() => cut.Find("#wallet-network").TextContent.ShouldContain("Local chain 31337"), Wait);
