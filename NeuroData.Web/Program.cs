@@ -4,6 +4,7 @@ using NeuroData.Web;
 using NeuroData.Web.Accounts;
 using NeuroData.Web.Components;
 using NeuroData.Web.Operations;
+using NeuroData.Web.Wallet;
 
 try
 {
@@ -12,6 +13,7 @@ try
     builder.AddInfrastructure();
     builder.AddWeb();
     builder.AddAccounts();
+    builder.AddWallet();    // Sign-In with Ethereum, wallet panel queries, Development faucet
 
     var app = builder.Build();
 
@@ -23,6 +25,7 @@ try
 
     app.UseOperations();   // security headers, request logging, errors, health endpoints
     app.UseAccounts();     // authentication, authorization, sign-in rate limits: before antiforgery
+    app.MapWalletEndpoints(); // POST /Account/SiweLogin, wallet unlink
     app.UseWeb();          // antiforgery, static assets
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -28,6 +28,12 @@ public sealed class AppServerFixture : IAsyncLifetime
     /// <summary>The app's data folder (SQLite file, mail pickup folder, logs); deleted when the run ends.</summary>
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "nd-e2e-" + Guid.NewGuid().ToString("N")[..12]);
 
+    /// <summary>The port of the app's own dev chain (anvil, Embedded mode): a free port, so runs never share a chain.</summary>
+    public int ChainPort { get; } = FreePort();
+
+    /// <summary>The dev chain's JSON-RPC endpoint.</summary>
+    public string ChainRpcUrl => $"http://127.0.0.1:{ChainPort}";
+
     /// <summary>How long the app took from process start to answering its first request.</summary>
     public TimeSpan StartupTime { get; private set; }
 
@@ -56,7 +62,7 @@ public sealed class AppServerFixture : IAsyncLifetime
         for (var attempt = 1; ; attempt++)
         {
             var port = FreePort();
-            var chainPort = FreePort();
+            var chainPort = ChainPort;
             BaseUrl = $"http://127.0.0.1:{port}";
             _process = Start(appDll, port, chainPort);
             var ready = await WaitUntilReadyAsync(_process);

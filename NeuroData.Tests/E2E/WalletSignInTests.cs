@@ -1,0 +1,186 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using NeuroData.Infrastructure.Chain;
+using NeuroData.Tests.E2E.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace NeuroData.Tests.E2E;
+
+/// <summary>
+/// Sign-In with Ethereum in Chromium against the app's own dev chain, with an injected EIP-1193 provider that does
+/// what MetaMask would: it shares one anvil dev account and forwards every other request (eth_chainId,
+/// personal_sign ...) to anvil's JSON-RPC, where the dev accounts are unlocked. The forwarding runs in the test
+/// process (an exposed function), so the page's CSP is untouched.
+/// </summary>
+[Collection(E2ECollection.Name)]
+public sealed partial class WalletSignInTests(AppServerFixture app, BrowserFixture browser)
+{
+    [Fact]
+    public async Task Signing_in_with_a_new_wallet_creates_an_account_and_shows_its_NCR_balance()
+    {
+        await using var session = await browser.NewSessionAsync(app, Viewport.Desktop);
+        var page = session.Page;
+        await InjectWalletAsync(page, DevAccounts.Buyer);
+
+        await PageChecks.GotoAsync(page, "/Account/Login");
+        await PageChecks.WaitForBlazorAsync(page);
+        await Expect(page.Locator("#wallet-signin")).ToBeEnabledAsync(new() { Timeout = 30_000 });
+        await page.Locator("#wallet-signin").ClickAsync();
+
+        // First sign-in with this wallet: a new account, then the profile page to complete it.
+        await Expect(page).ToHaveURLAsync(ManageUrl(), new() { Timeout = 30_000 });
+        await Expect(page.Locator("#status-message")).ToContainTextAsync("Your account was created with your wallet");
+        await session.ScreenshotAsync("wallet-signin-1-new-account");
+
+        // The app bar shows the connected wallet and its NCR balance, read by the server from the chain.
+        await PageChecks.GotoAsync(page, "/dashboard");
+        await PageChecks.WaitForBlazorAsync(page);
+        await Expect(page.Locator("#wallet-connect")).ToBeEnabledAsync(new() { Timeout = 30_000 });
+        await page.Locator("#wallet-connect").ClickAsync();
+        await Expect(page.Locator("#wallet-address")).ToContainTextAsync(DevAccounts.Buyer.Address.Value[..6], new() { Timeout = 30_000 });
+        await Expect(page.Locator("#wallet-network")).ToContainTextAsync("Local chain 31337");
+        await Expect(page.Locator("#wallet-ncr")).ToHaveTextAsync("100000 NCR", new() { Timeout = 30_000 });
+        await session.ScreenshotAsync("wallet-signin-2-balance");
+
+        // Signed in: the transactions page (none yet), and the wallets page lists the wallet.
+        await page.Locator("#wallet-transactions").ClickAsync();
+        await Expect(page.Locator("#transactions-empty")).ToBeVisibleAsync();
+        await PageChecks.GotoAsync(page, "/Account/Manage/Wallets");
+        await Expect(page.Locator($"[data-wallet='{DevAccounts.Buyer.Address.Value}']")).ToBeVisibleAsync();
+        await Expect(page.Locator($"[data-wallet='{DevAccounts.Buyer.Address.Value}'] .wallet-balance")).ToHaveTextAsync("100000 NCR");
+    }
+
+    [Fact]
+    public async Task An_email_account_links_a_wallet_and_can_then_sign_in_with_it()
+    {
+        await using var session = await browser.NewSessionAsync(app, Viewport.Desktop);
+        var page = session.Page;
+        await InjectWalletAsync(page, DevAccounts.Seller);
+        var email = AccountPages.NewEmail("wallet-link");
+        await AccountPages.RegisterAsync(page, email, AccountPages.StrongPassword);
+        await AccountPages.ConfirmFromMailboxAsync(page, email);
+        await AccountPages.SignInAsync(page, email, AccountPages.StrongPassword);
+
+        await PageChecks.GotoAsync(page, "/Account/Manage/Wallets");
+        await Expect(page.Locator("#wallets-empty")).ToBeVisibleAsync();
+        await PageChecks.WaitForBlazorAsync(page);
+        await Expect(page.Locator("#wallet-signin")).ToBeEnabledAsync(new() { Timeout = 30_000 });
+        await page.Locator("#wallet-signin").ClickAsync();
+
+        await Expect(page.Locator("#status-message")).ToContainTextAsync("is linked to your account", new() { Timeout = 30_000 });
+        await Expect(page.Locator($"[data-wallet='{DevAccounts.Seller.Address.Value}']")).ToBeVisibleAsync();
+        await session.ScreenshotAsync("wallet-link-1-linked");
+
+        // Sign out, then sign in with the wallet alone: the same (email) account.
+        await page.Locator("#logout-submit").First.ClickAsync();
+        await PageChecks.GotoAsync(page, "/Account/Login");
+        await PageChecks.WaitForBlazorAsync(page);
+        await Expect(page.Locator("#wallet-signin")).ToBeEnabledAsync(new() { Timeout = 30_000 });
+        await page.Locator("#wallet-signin").ClickAsync();
+        await Expect(page).ToHaveURLAsync(DashboardUrl(), new() { Timeout = 30_000 });
+        await PageChecks.GotoAsync(page, "/Account/Manage");
+        await Expect(page.Locator("body")).ToContainTextAsync(email);
+    }
+
+    [Fact]
+    public async Task The_dev_faucet_sends_NCR_and_ETH_to_a_typed_address_and_refuses_a_bad_one()
+    {
+        await using var session = await browser.NewSessionAsync(app, Viewport.Desktop);
+        var page = session.Page;
+        var fresh = Nethereum.Signer.EthECKey.GenerateKey().GetPublicAddress();
+
+        await PageChecks.GotoAsync(page, "/dev/faucet");
+        await PageChecks.WaitForBlazorAsync(page);
+        await page.Locator("#faucet-address").FillAsync("0x1234");
+        await page.Locator("#faucet-address").BlurAsync();
+        await page.Locator("#faucet-send").ClickAsync();
+        await Expect(page.Locator("#faucet-error")).ToContainTextAsync("not an Ethereum address");
+
+        await page.Locator("#faucet-address").FillAsync(fresh);
+        await page.Locator("#faucet-address").BlurAsync();
+        await page.Locator("#faucet-send").ClickAsync();
+
+        await Expect(page.Locator("#faucet-done")).ToContainTextAsync("Balance now: 1000 NCR", new() { Timeout = 60_000 });
+        await Expect(page.Locator(".faucet-step").Last).ToContainTextAsync("1000 NCR mined in block");
+        await session.ScreenshotAsync("wallet-faucet-done");
+    }
+
+    [Fact]
+    public async Task Refusing_to_switch_to_the_local_chain_explains_why_and_signs_nobody_in()
+    {
+        await using var session = await browser.NewSessionAsync(app, Viewport.Desktop);
+        var page = session.Page;
+        await InjectWalletAsync(page, DevAccounts.Moderator, onOtherChainAndRefusesToSwitch: true);
+
+        await PageChecks.GotoAsync(page, "/Account/Login");
+        await PageChecks.WaitForBlazorAsync(page);
+        await Expect(page.Locator("#wallet-signin")).ToBeEnabledAsync(new() { Timeout = 30_000 });
+        await page.Locator("#wallet-signin").ClickAsync();
+
+        await Expect(page.Locator("#wallet-signin-error")).ToHaveTextAsync("You rejected the request in your wallet.", new() { Timeout = 30_000 });
+        await Expect(page).ToHaveURLAsync(LoginUrl());
+        await Expect(page.Locator("#appbar-login")).ToBeVisibleAsync();
+        await session.ScreenshotAsync("wallet-signin-refused-switch");
+    }
+
+    /// <summary>Installs the fake wallet before any page script runs.</summary>
+    private async Task InjectWalletAsync(IPage page, DevAccount account, bool onOtherChainAndRefusesToSwitch = false)
+    {
+        var rpc = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        page.Close += (_, _) => rpc.Dispose();
+        var id = 0;
+        await page.ExposeFunctionAsync<string, string, Task<string>>("__ndWalletRpc", async (method, paramsJson) =>
+        {
+            var body = $"{{\"jsonrpc\":\"2.0\",\"id\":{Interlocked.Increment(ref id)},\"method\":{System.Text.Json.JsonSerializer.Serialize(method)},\"params\":{paramsJson}}}";
+            using var content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
+            using var response = await rpc.PostAsync(app.ChainRpcUrl, content);
+            return await response.Content.ReadAsStringAsync();
+        });
+        await page.AddInitScriptAsync(ProviderScript
+            .Replace("__ACCOUNT__", account.Address.Value.ToLowerInvariant(), StringComparison.Ordinal)
+            .Replace("__STUBBORN__", onOtherChainAndRefusesToSwitch ? "true" : "false", StringComparison.Ordinal));
+    }
+
+    // What MetaMask does for a site it already trusts: share the account, forward the rest to the node.
+    private const string ProviderScript = """
+        (() => {
+          const account = '__ACCOUNT__';
+          const stubborn = __STUBBORN__; // on Ethereum mainnet, and the user refuses to switch
+          const listeners = {};
+          window.ethereum = {
+            isMetaMask: true,
+            async request({ method, params }) {
+              if (method === 'eth_requestAccounts' || method === 'eth_accounts') return [account];
+              if (stubborn && method === 'eth_chainId') return '0x1';
+              if (stubborn && method === 'wallet_switchEthereumChain') {
+                const error = new Error('User rejected the request.');
+                error.code = 4001;
+                throw error;
+              }
+              if (method === 'wallet_switchEthereumChain' || method === 'wallet_addEthereumChain' || method === 'wallet_watchAsset') return null;
+              const reply = JSON.parse(await window.__ndWalletRpc(method, JSON.stringify(params ?? [])));
+              if (reply.error) {
+                const error = new Error(reply.error.message);
+                error.code = reply.error.code;
+                error.data = reply.error.data;
+                throw error;
+              }
+              return reply.result;
+            },
+            on(event, fn) { (listeners[event] ??= []).push(fn); },
+            removeListener(event, fn) { listeners[event] = (listeners[event] ?? []).filter(f => f !== fn); },
+          };
+        })();
+        """;
+
+    [GeneratedRegex(@"/Account/Manage$")]
+    private static partial Regex ManageUrl();
+
+    [GeneratedRegex(@"/Account/Login$")]
+    private static partial Regex LoginUrl();
+
+    [GeneratedRegex(@"/dashboard$")]
+    private static partial Regex DashboardUrl();
+}
