@@ -26,9 +26,10 @@ public static class SiweEndpoints
     {
         builder.Services.AddScoped<SiweSignInService>();
         builder.Services.AddScoped<WalletPanelQueries>();
-        if (builder.Environment.IsDevelopment())
+        // The faucet page needs the dev chain's faucet, which exists only with the embedded chain (call after AddInfrastructure).
+        if (builder.Environment.IsDevelopment() && builder.Services.Any(d => d.ServiceType == typeof(NeuroData.Domain.Ports.IDevFaucet)))
         {
-            builder.Services.AddSingleton<DevFaucet>();
+            builder.Services.AddSingleton<WalletFaucet>();
         }
 
         return builder;
