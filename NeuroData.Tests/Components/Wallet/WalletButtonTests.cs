@@ -103,6 +103,31 @@ public sealed class WalletButtonTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
+    public async Task Show_NCR_asks_the_wallet_to_watch_the_token_address_the_server_knows()
+    {
+        State(connected: false);
+        var buyer = DevAccounts.Buyer.Address;
+        _wallet.Setup<WalletResult<ConnectedWallet>>("connect", _ => true)
+            .SetResult(new WalletResult<ConnectedWallet>(true, new ConnectedWallet("window.ethereum", "MetaMask", [buyer.Value.ToLowerInvariant()], ChainHex), null, null, null, null));
+        var watch = _wallet.Setup<WalletResult<bool>>("watchAsset", _ => true);
+        watch.SetResult(new WalletResult<bool>(false, false, "USER_REJECTED", "You rejected the request in your wallet.", 4001, null));
+        var cut = RenderButton();
+        cut.WaitForAssertion(() => cut.Find("#wallet-connect").HasAttribute("disabled").ShouldBeFalse());
+        cut.Find("#wallet-connect").Click();
+        cut.WaitForAssertion(() => cut.Find("#wallet-watch-ncr"), Wait);
+
+        cut.Find("#wallet-watch-ncr").Click();
+
+        var contracts = await _anvil.Gateway.GetContractsAsync(Xunit.TestContext.Current.CancellationToken);
+        cut.WaitForAssertion(() => _wallet.Invocations["watchAsset"].Count.ShouldBe(1), Wait);
+        var asked = System.Text.Json.JsonSerializer.Serialize(_wallet.Invocations["watchAsset"][0].Arguments[1]);
+        asked.ShouldContain(contracts.NeuroCoin.Value);
+        asked.ShouldContain("\"symbol\":\"NCR\"");
+        asked.ShouldContain("\"decimals\":18");
+        cut.WaitForAssertion(() => cut.Find("#wallet-error").GetAttribute("aria-label")!.ShouldContain("rejected"), Wait);
+    }
+
+    [Fact]
     public void A_wallet_on_another_chain_shows_wrong_network_and_switching_fixes_it()
     {
         State(connected: false);
