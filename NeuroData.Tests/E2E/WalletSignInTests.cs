@@ -75,6 +75,7 @@ public sealed partial class WalletSignInTests(AppServerFixture app, BrowserFixtu
 
         // Sign out, then sign in with the wallet alone: the same (email) account.
         await page.Locator("#logout-submit").First.ClickAsync();
+        await Expect(page.Locator("#logout-submit")).ToHaveCountAsync(0, new() { Timeout = 30_000 }); // the sign-out post has completed
         await PageChecks.GotoAsync(page, "/Account/Login");
         await PageChecks.WaitForBlazorAsync(page);
         await Expect(page.Locator("#wallet-signin")).ToBeEnabledAsync(new() { Timeout = 30_000 });

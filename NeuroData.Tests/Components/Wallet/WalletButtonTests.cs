@@ -114,7 +114,8 @@ public sealed class WalletButtonTests : BunitContext, IAsyncLifetime
         var cut = RenderButton();
         cut.WaitForAssertion(() => cut.Find("#wallet-connect").HasAttribute("disabled").ShouldBeFalse());
         cut.Find("#wallet-connect").Click();
-        cut.WaitForAssertion(() => cut.Find("#wallet-watch-ncr"), Wait);
+        cut.WaitForAssertion(() => cut.Find("#wallet-ncr").TextContent.ShouldEndWith(" NCR"), Wait); // connected and refreshed
+        cut.WaitForAssertion(() => cut.Find("#wallet-watch-ncr").HasAttribute("disabled").ShouldBeFalse(), Wait);
 
         cut.Find("#wallet-watch-ncr").Click();
 
