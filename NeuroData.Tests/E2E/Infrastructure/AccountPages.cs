@@ -50,12 +50,28 @@ public static partial class AccountPages
     /// </summary>
     public static async Task ConfirmFromMailboxAsync(IPage page, string email)
     {
-        await PageChecks.GotoAsync(page, "/dev/mailbox");
-        var items = page.Locator("a.mail-item");
-        await Expect(items.First).ToBeVisibleAsync();
-        var mine = items.Filter(new LocatorFilterOptions { HasText = email });
-        var item = await mine.CountAsync() > 0 ? mine.First : items.First;
-        await item.ClickAsync();
+        // The mail may be written a moment after the page said "Check your email": reload until it is listed, and never
+        // open someone else's mail (another test's) by mistake.
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        ILocator mine;
+        while (true)
+        {
+            await PageChecks.GotoAsync(page, "/dev/mailbox");
+            mine = page.Locator("a.mail-item").Filter(new LocatorFilterOptions { HasText = email });
+            if (await mine.CountAsync() > 0)
+            {
+                break;
+            }
+
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                Assert.Fail($"No mail to {email} appeared in the dev mailbox.");
+            }
+
+            await Task.Delay(500);
+        }
+
+        await mine.First.ClickAsync();
 
         await FollowLinkAsync(page, "Confirm your email");
         await Expect(page.GetByText("Thank you for confirming your email.")).ToBeVisibleAsync();
