@@ -51,6 +51,32 @@ public sealed partial class PageScreenshotTests(AppServerFixture app, BrowserFix
         }
     }
 
+    [Theory]
+    [InlineData("/admin/users", "admin-users")]
+    [InlineData("/admin/chain", "admin-chain")]
+    public async Task AdminPage_RendersCleanly_OnDesktopAndPhone(string path, string name)
+    {
+        string state;
+        await using (var signIn = await browser.NewSessionAsync(app, Viewport.Desktop))
+        {
+            await AccountPages.SignInAsync(signIn.Page, AppServerFixture.AdminEmail, AppServerFixture.AdminPassword);
+            state = await signIn.Context.StorageStateAsync();
+        }
+
+        foreach (var viewport in Viewport.All)
+        {
+            await using var session = await CheckPageAsync(path, name, viewport, state, expectedStatus: 200);
+            session.Page.Url.ShouldNotContain("/Account/Login", Case.Insensitive);
+            if (path == "/admin/chain")
+            {
+                // The indexer mirrors the dev chain's deployment (mints, reserve funding) within seconds of start.
+                await Expect(session.Page.Locator("#indexer-last-block")).ToHaveTextAsync(new Regex(@"^\d+$"), new() { Timeout = 30_000 });
+                await Expect(session.Page.Locator("#mirror-events")).Not.ToHaveTextAsync("0", new() { Timeout = 30_000 });
+                await session.ScreenshotAsync($"page-{name}-loaded");
+            }
+        }
+    }
+
     /// <summary>Opens the page in a fresh context, checks it and saves its screenshot; returns the session (for more checks).</summary>
     private async Task<BrowserSession> CheckPageAsync(string path, string name, Viewport viewport, string? storageState, int expectedStatus)
     {

@@ -31,6 +31,12 @@ public sealed class AppServerFixture : IAsyncLifetime
     /// <summary>The port of the app's own dev chain (anvil, Embedded mode): a free port, so runs never share a chain.</summary>
     public int ChainPort { get; } = FreePort();
 
+    /// <summary>The first administrator the app creates from configuration at start.</summary>
+    public const string AdminEmail = "e2e-admin@neurodata.local";
+
+    /// <summary>Its password (passes the password rules; test-only).</summary>
+    public const string AdminPassword = "quiet-harbour-lantern-47";
+
     /// <summary>The dev chain's JSON-RPC endpoint.</summary>
     public string ChainRpcUrl => $"http://127.0.0.1:{ChainPort}";
 
@@ -150,6 +156,9 @@ public sealed class AppServerFixture : IAsyncLifetime
                      $"--NeuroData:DataDirectory={DataDirectory}",
                      // The embedded dev chain (anvil) on its own free port, never a developer's 8545.
                      $"--NeuroData:Chain:DevPort={chainPort}",
+                     // A known first administrator, for the admin pages.
+                     $"--NeuroData:Admin:Email={AdminEmail}",
+                     $"--NeuroData:Admin:Password={AdminPassword}",
                  })
         {
             psi.ArgumentList.Add(arg);
