@@ -41,6 +41,11 @@ function parseArgs(argv) {
   return options;
 }
 
+function unescapeXml(value) {
+  return value
+    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+}
+
 function attributes(tag) {
   const result = {};
   for (const [, name, value] of tag.matchAll(/([\w:.-]+)="([^"]*)"/g)) {
@@ -59,9 +64,15 @@ export function readTrx(xml) {
     if (id && method) classById.set(id, attributes(method[1]).className ?? '');
   }
   const results = [];
-  for (const [, head] of xml.matchAll(/<UnitTestResult\b([^>]*?)\/?>/g)) {
+  for (const [, head, body] of xml.matchAll(/<UnitTestResult\b([^>]*?)(?:\/>|>([\s\S]*?)<\/UnitTestResult>)/g)) {
     const a = attributes(head);
-    results.push({ name: a.testName ?? '?', className: classById.get(a.testId) ?? '', outcome: a.outcome ?? 'Unknown' });
+    const message = body ? /<Message>([\s\S]*?)<\/Message>/.exec(body) : null;
+    results.push({
+      name: a.testName ?? '?',
+      className: classById.get(a.testId) ?? '',
+      outcome: a.outcome ?? 'Unknown',
+      message: message ? unescapeXml(message[1]).trim() : '',
+    });
   }
   return results;
 }
@@ -99,7 +110,9 @@ function main() {
           skippedDotnet.push(r.name);
         } else {
           row.failed++;
-          failedDotnet.push(r.name);
+          // The first lines of the failure, so a CI log alone says why (the full text is in the TRX).
+          const why = r.message.split('\n').slice(0, 12).join('\n      ').slice(0, 1500);
+          failedDotnet.push(why ? `${r.name}\n      ${why}` : r.name);
         }
       }
       rows.push(...byLayer.values());

@@ -87,6 +87,16 @@ public sealed class Dataset : Entity, IAuditable
     /// <summary>The DataMarketplace listing id once the seller has listed it on chain.</summary>
     public long? OnChainListingId { get; private set; }
 
+    /// <summary>A moderator's flag: the dataset stays in its state but is marked for a closer look.</summary>
+    public string? FlagReason { get; private set; }
+
+    public DateTimeOffset? FlaggedAt { get; private set; }
+
+    public bool IsFlagged => FlagReason is not null;
+
+    /// <summary>Featured by a moderator on the marketplace's front page.</summary>
+    public bool IsFeatured { get; private set; }
+
     public DateTimeOffset CreatedAt { get; private set; }
 
     public DateTimeOffset UpdatedAt { get; private set; }
@@ -242,6 +252,7 @@ public sealed class Dataset : Entity, IAuditable
         }
 
         Status = DatasetStatus.Delisted;
+        IsFeatured = false;
         ModeratorId = byUserId == SellerId ? ModeratorId : byUserId;
         ModeratedAt = now;
         ModerationReason = why;
@@ -261,6 +272,30 @@ public sealed class Dataset : Entity, IAuditable
         }
 
         OnChainListingId = listingId;
+    }
+
+    public void Flag(Guid moderatorId, string reason, DateTimeOffset now)
+    {
+        Guard.Id(moderatorId, "The moderator");
+        RequireNotSeller(moderatorId);
+        FlagReason = Guard.Text(reason, "A flag reason", ReasonMaxLength);
+        FlaggedAt = now;
+    }
+
+    public void ClearFlag()
+    {
+        FlagReason = null;
+        FlaggedAt = null;
+    }
+
+    public void SetFeatured(bool featured)
+    {
+        if (featured && Status != DatasetStatus.Live)
+        {
+            throw new DomainException($"Only a live dataset can be featured; this one is {Describe(Status)}.");
+        }
+
+        IsFeatured = featured;
     }
 
     public void RecordView() => ViewCount++;

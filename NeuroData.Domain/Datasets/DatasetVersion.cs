@@ -74,6 +74,23 @@ public sealed class DatasetVersion : Entity
 
     public string? FailureReason { get; private set; }
 
+    /// <summary>Where the encrypted file lives in the content store (the CID of the ciphertext, not of the data).</summary>
+    public Cid? StorageCid { get; private set; }
+
+    /// <summary>The encrypted training form (typed columnar file written once at ingest), if the format has one.</summary>
+    public Cid? TrainingDataCid { get; private set; }
+
+    /// <summary>The training form's own data key, wrapped by the platform key.</summary>
+    public byte[]? TrainingDataWrappedKey { get; private set; }
+
+    /// <summary>Up to <see cref="MaxPreviewRows"/> first rows as JSON (raw values; neutralised when shown or exported).</summary>
+    public string? PreviewJson { get; private set; }
+
+    /// <summary>How many preview rows the seller shows to visitors (0 hides the preview).</summary>
+    public int PreviewRowCount { get; private set; }
+
+    public const int MaxPreviewRows = 100;
+
     public DateTimeOffset CreatedAt { get; private set; }
 
     public void MarkReady(string? schemaJson, string? profileJson, long? rowCount)
@@ -88,6 +105,33 @@ public sealed class DatasetVersion : Entity
         ProfileJson = profileJson;
         RowCount = rowCount;
         Status = DatasetVersionStatus.Ready;
+    }
+
+    /// <summary>Records where the encrypted content and its training form were stored (only while processing).</summary>
+    public void AttachStorage(Cid storageCid, Cid? trainingDataCid, byte[]? trainingDataWrappedKey)
+    {
+        ArgumentNullException.ThrowIfNull(storageCid);
+        RequireProcessing("given storage");
+        if (trainingDataCid is not null && (trainingDataWrappedKey is null || trainingDataWrappedKey.Length == 0))
+        {
+            throw new DomainException("The training form needs its wrapped encryption key.");
+        }
+
+        StorageCid = storageCid;
+        TrainingDataCid = trainingDataCid;
+        TrainingDataWrappedKey = trainingDataCid is null ? null : trainingDataWrappedKey;
+    }
+
+    /// <summary>Keeps the first rows read at ingest (raw) and how many of them visitors see.</summary>
+    public void SetPreview(string? previewJson, int rowsShown)
+    {
+        if (rowsShown < 0 || rowsShown > MaxPreviewRows)
+        {
+            throw new DomainException($"The preview shows 0 to {MaxPreviewRows} rows (got {rowsShown}).");
+        }
+
+        PreviewJson = previewJson;
+        PreviewRowCount = previewJson is null ? 0 : rowsShown;
     }
 
     public void MarkFailed(string reason)

@@ -24,6 +24,7 @@ internal sealed class DatasetConfiguration : IEntityTypeConfiguration<Dataset>
         builder.Property(d => d.Status).IsEnumText();
         builder.Property(d => d.AccessTypes).HasConversion<int>();
         builder.Property(d => d.ModerationReason).HasMaxLength(Dataset.ReasonMaxLength);
+        builder.Property(d => d.FlagReason).HasMaxLength(Dataset.ReasonMaxLength);
 
         builder.HasMany(d => d.Versions).WithOne().HasForeignKey(v => v.DatasetId).OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(d => d.Versions).UsePropertyAccessMode(PropertyAccessMode.Field);
@@ -33,6 +34,7 @@ internal sealed class DatasetConfiguration : IEntityTypeConfiguration<Dataset>
         builder.Ignore(d => d.AverageRating);
         builder.Ignore(d => d.LatestReadyVersion);
         builder.Ignore(d => d.IsPurchasable);
+        builder.Ignore(d => d.IsFlagged);
 
         builder.HasIndex(d => d.Slug).IsUnique();
         builder.HasIndex(d => new { d.Status, d.PublishedAt });

@@ -16,6 +16,7 @@ internal sealed class DatasetVersionConfiguration : IEntityTypeConfiguration<Dat
         builder.Property(v => v.ContentSha256).HasMaxLength(64).IsUnicode(false).IsFixedLength().IsRequired();
         builder.Property(v => v.WrappedKey).IsRequired();
         builder.Property(v => v.FailureReason).HasMaxLength(DatasetVersion.FailureMaxLength);
+        builder.Property(v => v.PreviewJson);
 
         builder.HasIndex(v => new { v.DatasetId, v.VersionNumber }).IsUnique();
         builder.HasIndex(v => new { v.DatasetId, v.Cid }).IsUnique();

@@ -645,6 +645,16 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<int>("FavoriteCount")
                         .HasColumnType("integer");
 
+                    b.Property<string>("FlagReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTimeOffset?>("FlaggedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("IsFeatured")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("LicenseSpdxId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -852,6 +862,12 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                         .IsUnicode(false)
                         .HasColumnType("character varying(40)");
 
+                    b.Property<string>("PreviewJson")
+                        .HasColumnType("text");
+
+                    b.Property<int>("PreviewRowCount")
+                        .HasColumnType("integer");
+
                     b.Property<string>("ProfileJson")
                         .HasColumnType("text");
 
@@ -869,6 +885,19 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                         .HasMaxLength(40)
                         .IsUnicode(false)
                         .HasColumnType("character varying(40)");
+
+                    b.Property<string>("StorageCid")
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("TrainingDataCid")
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<byte[]>("TrainingDataWrappedKey")
+                        .HasColumnType("bytea");
 
                     b.Property<int>("VersionNumber")
                         .HasColumnType("integer");

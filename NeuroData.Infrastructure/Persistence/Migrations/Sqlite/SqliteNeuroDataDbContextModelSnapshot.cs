@@ -687,6 +687,17 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<int>("FavoriteCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("FlagReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FlaggedAt")
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsFeatured")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("LicenseSpdxId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -909,6 +920,12 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
                         .IsUnicode(false)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PreviewJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PreviewRowCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ProfileJson")
                         .HasColumnType("TEXT");
 
@@ -926,6 +943,19 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(40)
                         .IsUnicode(false)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("StorageCid")
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TrainingDataCid")
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("TrainingDataWrappedKey")
+                        .HasColumnType("BLOB");
 
                     b.Property<int>("VersionNumber")
                         .HasColumnType("INTEGER");
