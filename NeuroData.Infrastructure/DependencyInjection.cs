@@ -6,6 +6,7 @@ using NeuroData.Infrastructure.Auth;
 using NeuroData.Infrastructure.Chain;
 using NeuroData.Infrastructure.Indexing;
 using NeuroData.Infrastructure.Persistence;
+using NeuroData.Infrastructure.Storage;
 
 namespace NeuroData.Infrastructure;
 
@@ -18,6 +19,7 @@ public static class DependencyInjection
         builder.AddChain();
         builder.AddChainIndexer();
         builder.AddSiwe();
+        builder.AddDatasetStorage(); // content addressing, encryption, blockstore or Kubo (NeuroData:Storage)
         return builder;
     }
 

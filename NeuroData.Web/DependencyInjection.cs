@@ -11,6 +11,7 @@ public static class DependencyInjection
     public static IHostApplicationBuilder AddWeb(this IHostApplicationBuilder builder)
     {
         builder.AddOperations();
+        builder.Services.AddStorageVerbs(); // cid, bench storage
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices(config =>
         {

@@ -8,6 +8,12 @@ using NeuroData.Web.Wallet;
 
 try
 {
+    // cid, bench: storage verbs that need no database, chain or platform key, so they run before the host is built.
+    if (await StorageVerbs.RunEarlyAsync(args) is { } storageExitCode)
+    {
+        return storageExitCode;
+    }
+
     var builder = WebApplication.CreateBuilder(args);
 
     builder.AddInfrastructure();
@@ -32,7 +38,7 @@ try
     await app.RunAsync();
     return Verbs.Success;
 }
-catch (Exception ex) when (ex is ChainConfigurationException or DevChainException)
+catch (Exception ex) when (ex is ChainConfigurationException or DevChainException or NeuroData.Infrastructure.Storage.StorageConfigurationException)
 {
     // The operator's mistake or a missing tool, not a bug: one clear line, no stack trace, a distinct exit code.
     await Console.Error.WriteLineAsync("NeuroData cannot start: " + ex.Message);

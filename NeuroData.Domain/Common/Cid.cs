@@ -77,6 +77,87 @@ public sealed record Cid
 
     public override string ToString() => Value;
 
+    /// <summary>The CIDv0 of a dag-pb block whose SHA-256 digest is <paramref name="sha256Digest"/> (32 bytes).</summary>
+    public static Cid FromSha256Digest(ReadOnlySpan<byte> sha256Digest)
+    {
+        if (sha256Digest.Length != 32)
+        {
+            throw new ArgumentException("A sha2-256 digest is 32 bytes.", nameof(sha256Digest));
+        }
+
+        Span<byte> multihash = stackalloc byte[34];
+        multihash[0] = 0x12;
+        multihash[1] = 0x20;
+        sha256Digest.CopyTo(multihash[2..]);
+        return new Cid(EncodeBase58(multihash), 0);
+    }
+
+    /// <summary>The multihash this CID carries (for a CIDv0: 0x12 0x20 followed by the 32-byte SHA-256 digest).</summary>
+    public byte[] GetMultihash()
+    {
+        if (Version == 0)
+        {
+            TryDecodeBase58(Value, out var bytes);
+            return bytes;
+        }
+
+        TryDecodeBase32(Value[1..], out var v1);
+        var pos = 0;
+        TryReadVarint(v1, ref pos, out _);
+        TryReadVarint(v1, ref pos, out _);
+        return v1[pos..];
+    }
+
+    /// <summary>The SHA-256 digest of a CIDv0 (what the block's bytes must hash to).</summary>
+    public byte[] GetSha256Digest()
+    {
+        var multihash = GetMultihash();
+        if (multihash.Length != 34 || multihash[0] != 0x12 || multihash[1] != 0x20)
+        {
+            throw new DomainException($"CID '{Value}' does not carry a sha2-256 multihash.");
+        }
+
+        return multihash[2..];
+    }
+
+    /// <summary>Base58btc (Bitcoin alphabet) of <paramref name="bytes"/>, leading zero bytes as '1'.</summary>
+    public static string EncodeBase58(ReadOnlySpan<byte> bytes)
+    {
+        var leadingZeros = 0;
+        while (leadingZeros < bytes.Length && bytes[leadingZeros] == 0)
+        {
+            leadingZeros++;
+        }
+
+        // Repeated division by 58 over a big-endian base-256 number kept in base-58 digits (little-endian).
+        var size = ((bytes.Length - leadingZeros) * 138 / 100) + 1;
+        Span<byte> digits = size <= 256 ? stackalloc byte[size] : new byte[size];
+        digits.Clear();
+        var length = 0;
+        for (var i = leadingZeros; i < bytes.Length; i++)
+        {
+            int carry = bytes[i];
+            var j = 0;
+            for (; j < length || carry != 0; j++)
+            {
+                carry += 256 * digits[j];
+                digits[j] = (byte)(carry % 58);
+                carry /= 58;
+            }
+
+            length = j;
+        }
+
+        var chars = new char[leadingZeros + length];
+        chars.AsSpan(0, leadingZeros).Fill('1');
+        for (var k = 0; k < length; k++)
+        {
+            chars[leadingZeros + k] = Base58Alphabet[digits[length - 1 - k]];
+        }
+
+        return new string(chars);
+    }
+
     private static bool IsCidV1(byte[] bytes)
     {
         var pos = 0;

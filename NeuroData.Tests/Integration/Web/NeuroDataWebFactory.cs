@@ -36,6 +36,7 @@ public class NeuroDataWebFactory : WebApplicationFactory<Program>, IAsyncLifetim
         .. ContractNames.Select((name, index) => new KeyValuePair<string, string>(
             "NeuroData:Chain:Contracts:" + name, "0x" + (index + 1).ToString("x40", System.Globalization.CultureInfo.InvariantCulture))),
         new("NeuroData:Indexer:Enabled", "false"),
+        new("NeuroData:Storage:PlatformKey", Convert.ToBase64String(new byte[32])), // required outside Development; a test-only key
     ];
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
