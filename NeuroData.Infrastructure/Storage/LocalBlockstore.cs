@@ -227,7 +227,8 @@ public sealed class LocalBlockstore : IPinningContentStore, IDisposable
         return block;
     }
 
-    internal string BlockPath(Cid cid) => Path.Combine(_root, Shard(cid.Value), cid.Value);
+    /// <summary>Where the block of <paramref name="cid"/> lives.</summary>
+    public string BlockPath(Cid cid) => Path.Combine(_root, Shard(cid.Value), cid.Value);
 
     private static string Shard(string cid) => cid[^3..^1];
 
