@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using NeuroData.Infrastructure.Auth;
 using NeuroData.Infrastructure.Chain;
 using NeuroData.Infrastructure.Indexing;
+using NeuroData.Infrastructure.Ingest;
 using NeuroData.Infrastructure.Persistence;
 
 namespace NeuroData.Infrastructure;
@@ -18,6 +19,7 @@ public static class DependencyInjection
         builder.AddChain();
         builder.AddChainIndexer();
         builder.AddSiwe();
+        builder.Services.AddDatasetIngest(builder.Configuration);
         return builder;
     }
 
