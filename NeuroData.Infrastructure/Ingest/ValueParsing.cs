@@ -37,13 +37,19 @@ internal static class ValueParsing
     }
 
     /// <summary>A finite decimal number: '.' as separator, optional exponent; no thousands separators, no NaN or
-    /// Infinity, no overflow (1e309), no surrounding spaces.</summary>
+    /// Infinity, no overflow (1e309), no surrounding spaces, no leading zeros before other digits.</summary>
     public static bool TryNumber(string s, out double value)
     {
         value = 0;
         if (s.Length == 0 || !(char.IsAsciiDigit(s[0]) || s[0] is '-' or '+' or '.') || !(char.IsAsciiDigit(s[^1]) || s[^1] == '.'))
         {
             return false;
+        }
+
+        var unsigned = s[0] is '-' or '+' ? s.AsSpan(1) : s.AsSpan();
+        if (unsigned.Length > 1 && unsigned[0] == '0' && char.IsAsciiDigit(unsigned[1]))
+        {
+            return false; // leading zeros: an identifier, not a quantity
         }
 
         return double.TryParse(s, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out value)
