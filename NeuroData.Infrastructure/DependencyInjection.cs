@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using NeuroData.Infrastructure.Auth;
 using NeuroData.Infrastructure.Chain;
 using NeuroData.Infrastructure.Indexing;
+using NeuroData.Infrastructure.Ingest;
 using NeuroData.Infrastructure.Persistence;
 using NeuroData.Infrastructure.Storage;
 
@@ -20,6 +21,7 @@ public static class DependencyInjection
         builder.AddChainIndexer();
         builder.AddSiwe();
         builder.AddDatasetStorage(); // content addressing, encryption, blockstore or Kubo (NeuroData:Storage)
+        builder.Services.AddDatasetIngest(builder.Configuration);
         return builder;
     }
 
