@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using NeuroData.Domain.Common;
 using NeuroData.Domain.Ports;
@@ -19,17 +21,11 @@ public sealed class DatasetStorage(IPinningContentStore store, PlatformKeyRing k
         {
             // Wrapped first: once the ciphertext is stored, nothing is left that can fail.
             var wrapped = keys.Wrap(dataKey);
-            using var cid = new UnixFsBuilder();
-            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            long size = 0;
-            await using var encrypting = new EncryptingStream(plaintext, dataKey, span =>
-            {
-                cid.Append(span);
-                sha.AppendData(span);
-                size += span.Length;
-            });
+            using var digests = new PlaintextDigests();
+            await using var encrypting = new EncryptingStream(plaintext, dataKey, digests.Add);
             var storageCid = await store.AddAsync(encrypting, pin: true, cancellationToken);
-            return new StoredContent(cid.Complete(), Convert.ToHexStringLower(sha.GetHashAndReset()), size, storageCid, wrapped);
+            var (cid, sha256, size) = await digests.CompleteAsync();
+            return new StoredContent(cid, sha256, size, storageCid, wrapped);
         }
         finally
         {
@@ -66,4 +62,87 @@ public sealed class DatasetStorage(IPinningContentStore store, PlatformKeyRing k
     }
 
     public Task RemoveAsync(Cid storageCid, CancellationToken cancellationToken = default) => store.UnpinAsync(storageCid, cancellationToken);
+}
+
+/// <summary>
+/// The plaintext's CID, SHA-256 and size, computed on a second thread while the caller encrypts and stores (the two
+/// hash passes would otherwise double the work on the ingest thread). At most 32 chunks wait in between.
+/// </summary>
+internal sealed class PlaintextDigests : IDisposable
+{
+    private readonly BlockingCollection<(byte[] Buffer, int Length)> _queue = new(boundedCapacity: 32);
+    private readonly UnixFsBuilder _cid = new();
+    private readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly CancellationTokenSource _failed = new();
+    private readonly Task _worker;
+    private long _size;
+
+    public PlaintextDigests() =>
+        _worker = Task.Factory.StartNew(Consume, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    /// <summary>Queues a copy of <paramref name="data"/> (blocks while 32 chunks are waiting).</summary>
+    public void Add(ReadOnlySpan<byte> data)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(data.Length, 1));
+        data.CopyTo(buffer);
+        try
+        {
+            _queue.Add((buffer, data.Length), _failed.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            _worker.GetAwaiter().GetResult(); // rethrows the worker's failure
+            throw;
+        }
+    }
+
+    public async Task<(Cid Cid, string Sha256Hex, long Size)> CompleteAsync()
+    {
+        _queue.CompleteAdding();
+        await _worker;
+        return (_cid.Complete(), Convert.ToHexStringLower(_sha.GetHashAndReset()), _size);
+    }
+
+    public void Dispose()
+    {
+        if (!_queue.IsAddingCompleted)
+        {
+            _queue.CompleteAdding();
+        }
+
+        try
+        {
+            _worker.Wait();
+        }
+        catch (AggregateException)
+        {
+            // Already surfaced through Add or CompleteAsync.
+        }
+
+        _queue.Dispose();
+        _cid.Dispose();
+        _sha.Dispose();
+        _failed.Dispose();
+    }
+
+    private void Consume()
+    {
+        try
+        {
+            foreach (var (buffer, length) in _queue.GetConsumingEnumerable())
+            {
+                var data = buffer.AsSpan(0, length);
+                _cid.Append(data);
+                _sha.AppendData(data);
+                _size += length;
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+        catch
+        {
+            _failed.Cancel();
+            throw;
+        }
+    }
 }
