@@ -198,13 +198,13 @@ internal sealed class DelimitedReader : ITableReader
 
     private void Append(byte b)
     {
+        if (fieldLength >= options.MaxFieldBytes)
+        {
+            throw new InvalidDatasetException($"{where}line {line} has a field longer than {options.MaxFieldBytes:N0} bytes.");
+        }
+
         if (fieldLength == field.Length)
         {
-            if (fieldLength >= options.MaxFieldBytes)
-            {
-                throw new InvalidDatasetException($"{where}line {line} has a field longer than {options.MaxFieldBytes:N0} bytes.");
-            }
-
             Array.Resize(ref field, (int)Math.Min(options.MaxFieldBytes, (long)field.Length * 2));
         }
 
