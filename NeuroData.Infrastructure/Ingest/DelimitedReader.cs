@@ -5,7 +5,7 @@ namespace NeuroData.Infrastructure.Ingest;
 /// <summary>
 /// A strict, streaming RFC 4180 reader over bytes (CSV with ',' or ';', TSV with tab): fields may be quoted with
 /// '"' ("" inside is a quote), records end with LF or CRLF, a UTF-8 BOM is skipped at the very start, blank lines
-/// are skipped. Field and record lengths are capped, every row must have the header's column count, and each field
+/// are skipped (except in a one-column table, where a blank line is a missing value). Field and record lengths are capped, every row must have the header's column count, and each field
 /// is decoded as strict UTF-8. Memory stays flat: one read buffer and one field buffer.
 /// </summary>
 internal sealed class DelimitedReader : ITableReader
@@ -187,9 +187,9 @@ internal sealed class DelimitedReader : ITableReader
                 break;
             }
 
-            if (blank && fields.Count == 1)
+            if (blank && fields.Count == 1 && columns.Length != 1)
             {
-                continue; // a blank line
+                continue; // a blank line; in a one-column table it is a row with a missing value
             }
 
             return fields;
@@ -198,13 +198,13 @@ internal sealed class DelimitedReader : ITableReader
 
     private void Append(byte b)
     {
+        if (fieldLength >= options.MaxFieldBytes)
+        {
+            throw new InvalidDatasetException($"{where}line {line} has a field longer than {options.MaxFieldBytes:N0} bytes.");
+        }
+
         if (fieldLength == field.Length)
         {
-            if (fieldLength >= options.MaxFieldBytes)
-            {
-                throw new InvalidDatasetException($"{where}line {line} has a field longer than {options.MaxFieldBytes:N0} bytes.");
-            }
-
             Array.Resize(ref field, (int)Math.Min(options.MaxFieldBytes, (long)field.Length * 2));
         }
 

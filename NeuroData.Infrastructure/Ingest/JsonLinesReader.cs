@@ -175,13 +175,13 @@ internal sealed class JsonLinesReader : ITableReader
                     break;
                 }
 
+                if (lineLength >= options.MaxLineBytes)
+                {
+                    throw new InvalidDatasetException($"{where}line {line} is longer than {options.MaxLineBytes:N0} bytes.");
+                }
+
                 if (lineLength == lineBuffer.Length)
                 {
-                    if (lineLength >= options.MaxLineBytes)
-                    {
-                        throw new InvalidDatasetException($"{where}line {line} is longer than {options.MaxLineBytes:N0} bytes.");
-                    }
-
                     Array.Resize(ref lineBuffer, (int)Math.Min(options.MaxLineBytes, (long)lineBuffer.Length * 2));
                 }
 
