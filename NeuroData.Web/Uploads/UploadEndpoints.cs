@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
-using Microsoft.Net.Http.Headers;
 using NeuroData.Infrastructure.Datasets.Publishing;
 using NeuroData.Web.Components.Layout;
 
@@ -16,7 +15,7 @@ public sealed record CreateUploadRequest(string? FileName, long SizeBytes, Guid 
 /// hands its request token to the JS, which sends it in the <c>RequestVerificationToken</c> header. Sessions of other
 /// users answer 404.
 /// </summary>
-public static class UploadEndpoints
+public static partial class UploadEndpoints
 {
     public const string BasePath = "/api/v1/uploads";
 
@@ -84,8 +83,7 @@ public static class UploadEndpoints
             rate.MinDataRate = options.MinBodyBytesPerSecond == 0 ? null : new MinDataRate(options.MinBodyBytesPerSecond, TimeSpan.FromSeconds(10));
         }
 
-        if (!ContentRangeHeaderValue.TryParse(http.Request.Headers.ContentRange.ToString(), out var range)
-            || !string.Equals(range.Unit.Value, "bytes", StringComparison.OrdinalIgnoreCase) || !range.HasRange || !range.HasLength)
+        if (!TryParseContentRange(http.Request.Headers.ContentRange.ToString(), out var from, out var to, out var total))
         {
             return Task.FromResult(Problem(StatusCodes.Status400BadRequest, "Invalid Content-Range", "Send each chunk with a header 'Content-Range: bytes start-end/total'."));
         }
@@ -94,7 +92,7 @@ public static class UploadEndpoints
         {
             try
             {
-                return Results.Ok(Answer(await uploads.AppendAsync(user, id, range.From!.Value, range.To!.Value, range.Length!.Value, http.Request.Body, ct)));
+                return Results.Ok(Answer(await uploads.AppendAsync(user, id, from, to, total, http.Request.Body, ct)));
             }
             catch (Microsoft.AspNetCore.Http.BadHttpRequestException ex)
             {
@@ -115,6 +113,20 @@ public static class UploadEndpoints
             await uploads.CancelAsync(user, id, ct);
             return Results.NoContent();
         });
+
+    /// <summary>Parses <c>bytes start-end/total</c> (all three required; range checks are the service's).</summary>
+    internal static bool TryParseContentRange(string? header, out long from, out long to, out long total)
+    {
+        from = to = total = 0;
+        var match = ContentRangePattern().Match(header ?? string.Empty);
+        return match.Success
+            && long.TryParse(match.Groups[1].ValueSpan, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out from)
+            && long.TryParse(match.Groups[2].ValueSpan, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out to)
+            && long.TryParse(match.Groups[3].ValueSpan, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out total);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*bytes\s+(\d{1,18})-(\d{1,18})/(\d{1,18})\s*$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex ContentRangePattern();
 
     private static async Task<IResult> RunAsync(HttpContext http, Func<Guid, Task<IResult>> action)
     {
