@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using NeuroData.Infrastructure.Auth;
 using NeuroData.Infrastructure.Chain;
+using NeuroData.Infrastructure.Datasets.Publishing;
 using NeuroData.Infrastructure.Indexing;
 using NeuroData.Infrastructure.Ingest;
 using NeuroData.Infrastructure.Persistence;
@@ -22,6 +23,7 @@ public static class DependencyInjection
         builder.AddSiwe();
         builder.AddDatasetStorage(); // content addressing, encryption, blockstore or Kubo (NeuroData:Storage)
         builder.Services.AddDatasetIngest(builder.Configuration);
+        builder.Services.AddDatasetPublishing(builder.Configuration); // uploads, ingest worker, publishing service
         return builder;
     }
 

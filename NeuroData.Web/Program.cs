@@ -4,6 +4,7 @@ using NeuroData.Web;
 using NeuroData.Web.Accounts;
 using NeuroData.Web.Components;
 using NeuroData.Web.Operations;
+using NeuroData.Web.Uploads;
 using NeuroData.Web.Wallet;
 
 try
@@ -32,6 +33,7 @@ try
     app.UseOperations();   // security headers, request logging, errors, health endpoints
     app.UseAccounts();     // authentication, authorization, sign-in rate limits: before antiforgery
     app.MapWalletEndpoints(); // POST /Account/SiweLogin, wallet unlink
+    app.MapUploadEndpoints(); // /api/v1/uploads: chunked, resumable dataset uploads
     app.UseWeb();          // antiforgery, static assets
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

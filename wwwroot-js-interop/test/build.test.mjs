@@ -27,3 +27,12 @@ test('the module uses no eval, Function constructor or string timers (CSP)', asy
   assert.doesNotMatch(code, /setTimeout\(\s*['"`]/);
   assert.doesNotMatch(code, /innerHTML|document\.write/);
 });
+
+test('the built upload module in NeuroData.Web exports the same API as its source', async () => {
+  const source = await import('../src/upload.js');
+  const built = await import(new URL('../../NeuroData.Web/wwwroot/js/upload.js', import.meta.url).href);
+  assert.deepEqual(Object.keys(built).sort(), Object.keys(source).sort());
+  const text = await readFile(new URL('../src/upload.js', import.meta.url), 'utf8');
+  const code = text.replace(/^\s*\/\/.*$/gm, '');
+  assert.doesNotMatch(code, /\beval\s*\(|\bnew\s+Function\s*\(|innerHTML|document\.write/);
+});
