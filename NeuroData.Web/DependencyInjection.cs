@@ -2,6 +2,7 @@ using MudBlazor;
 using MudBlazor.Services;
 using NeuroData.Infrastructure.Queries;
 using NeuroData.Web.Operations;
+using NeuroData.Web.Rendering;
 
 namespace NeuroData.Web;
 
@@ -21,6 +22,7 @@ public static class DependencyInjection
         builder.Services.AddAuthorization();
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddNeuroDataQueries();
+        builder.Services.AddDiscoveryWeb();
         return builder;
     }
 
