@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using NeuroData.Infrastructure.Auth;
 using NeuroData.Infrastructure.Chain;
 using NeuroData.Infrastructure.Datasets.Publishing;
+using NeuroData.Infrastructure.Datasets.Engagement;
 using NeuroData.Infrastructure.Indexing;
 using NeuroData.Infrastructure.Ingest;
 using NeuroData.Infrastructure.Persistence;
@@ -24,6 +25,7 @@ public static class DependencyInjection
         builder.AddDatasetStorage(); // content addressing, encryption, blockstore or Kubo (NeuroData:Storage)
         builder.Services.AddDatasetIngest(builder.Configuration);
         builder.Services.AddDatasetPublishing(builder.Configuration); // uploads, ingest worker, publishing service
+        builder.Services.AddDatasetDiscovery(builder.Configuration);
         return builder;
     }
 

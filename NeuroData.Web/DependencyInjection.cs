@@ -2,7 +2,7 @@ using MudBlazor;
 using MudBlazor.Services;
 using NeuroData.Infrastructure.Queries;
 using NeuroData.Web.Operations;
-using NeuroData.Web.Uploads;
+using NeuroData.Web.Rendering;
 
 namespace NeuroData.Web;
 
@@ -23,7 +23,7 @@ public static class DependencyInjection
         builder.Services.AddAuthorization();
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddNeuroDataQueries();
-        builder.Services.AddUploads(); // publish wizard: Markdown renderer
+        builder.Services.AddDiscoveryWeb();
         return builder;
     }
 

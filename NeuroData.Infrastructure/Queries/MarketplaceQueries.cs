@@ -2,25 +2,71 @@ using Microsoft.EntityFrameworkCore;
 using NeuroData.Domain.Common;
 using NeuroData.Domain.Datasets;
 using NeuroData.Infrastructure.Persistence;
+using NeuroData.Infrastructure.Search;
 
 namespace NeuroData.Infrastructure.Queries;
 
+/// <summary>Orders of the marketplace. Each ends with the dataset id, so pages never overlap or skip.</summary>
 public enum MarketplaceSort
 {
     Newest,
     PriceLowToHigh,
     PriceHighToLow,
+
+    /// <summary>Popular: most purchases, then most views.</summary>
     MostPurchased,
+
+    /// <summary>Highest average rating, then most reviews.</summary>
     TopRated,
+
+    /// <summary>Best full-text match first (only with words to search; otherwise newest).</summary>
+    Relevance,
 }
 
 /// <summary>What a visitor asks the marketplace for.</summary>
-/// <param name="Text">Words to find in the title or description (case-insensitive); blank = everything.</param>
-/// <param name="CategoryId">Only this category; null = all.</param>
+/// <param name="Text">Words to find (title weighs most, then tags and category, then description); blank = everything.</param>
+/// <param name="CategoryId">Only this category and its sub-categories; null = all.</param>
 /// <param name="Sort">Order of the results.</param>
 /// <param name="Page">1-based page; values below 1 mean 1.</param>
 /// <param name="PageSize">Rows per page, 1 to <see cref="MarketplaceQueries.MaxPageSize"/>.</param>
-public sealed record MarketplaceSearch(string? Text = null, Guid? CategoryId = null, MarketplaceSort Sort = MarketplaceSort.Newest, int Page = 1, int PageSize = 12);
+public sealed record MarketplaceSearch(string? Text = null, Guid? CategoryId = null, MarketplaceSort Sort = MarketplaceSort.Newest, int Page = 1, int PageSize = MarketplaceQueries.DefaultPageSize)
+{
+    /// <summary>Only the category with this slug (and its sub-categories); an unknown slug finds nothing.</summary>
+    public string? CategorySlug { get; init; }
+
+    /// <summary>Tag slugs the dataset must all carry; an unknown tag finds nothing.</summary>
+    public IReadOnlyList<string> TagSlugs { get; init; } = [];
+
+    /// <summary>Lowest price (inclusive).</summary>
+    public TokenAmount? MinPrice { get; init; }
+
+    /// <summary>Highest price (inclusive).</summary>
+    public TokenAmount? MaxPrice { get; init; }
+
+    /// <summary>File format of the latest ready version.</summary>
+    public DatasetFormat? Format { get; init; }
+
+    /// <summary>Smallest file size in bytes of the latest ready version (inclusive).</summary>
+    public long? MinSizeBytes { get; init; }
+
+    /// <summary>Largest file size in bytes of the latest ready version (inclusive).</summary>
+    public long? MaxSizeBytes { get; init; }
+
+    /// <summary>Minimum average rating, 1 to 5 stars (datasets without reviews are left out).</summary>
+    public int? MinRating { get; init; }
+
+    /// <summary>The access type the listing must offer.</summary>
+    public DatasetAccessTypes? AccessType { get; init; }
+
+    /// <summary>Only datasets a moderator featured.</summary>
+    public bool FeaturedOnly { get; init; }
+
+    /// <summary>Only datasets of this seller.</summary>
+    public Guid? SellerId { get; init; }
+
+    /// <summary>Leave this dataset out (e.g. "the seller's other datasets").</summary>
+    public Guid? ExcludeDatasetId { get; init; }
+}
 
 /// <summary>A dataset as a marketplace card shows it.</summary>
 public sealed record DatasetCard(
@@ -39,24 +85,81 @@ public sealed record DatasetCard(
 {
     /// <summary>Average of the reviews (1–5), null without reviews.</summary>
     public double? AverageRating => ReviewCount == 0 ? null : (double)RatingSum / ReviewCount;
+
+    /// <summary>Format of the latest ready version (null if none).</summary>
+    public DatasetFormat? Format { get; init; }
+
+    /// <summary>Size in bytes of the latest ready version (null if none).</summary>
+    public long? SizeBytes { get; init; }
+
+    public int ViewCount { get; init; }
+
+    public bool IsFeatured { get; init; }
 }
 
-public sealed record CategoryOption(Guid Id, string Name);
+public sealed record CategoryOption(Guid Id, string Name)
+{
+    public string Slug { get; init; } = string.Empty;
+
+    public Guid? ParentId { get; init; }
+
+    public string? Description { get; init; }
+}
+
+public sealed record TagOption(Guid Id, string Name, string Slug);
 
 /// <summary>Reads the public marketplace: only datasets a moderator approved (live).</summary>
 public sealed class MarketplaceQueries(IDbContextFactory<NeuroDataDbContext> factory)
 {
+    public const int DefaultPageSize = 20;
     public const int MaxPageSize = 48;
-    public const int MaxSearchLength = 100;
+    public const int MaxSearchLength = SearchText.MaxInputLength;
     public const int SummaryLength = 180;
 
     /// <summary>Categories for the filter, by name.</summary>
     public async Task<IReadOnlyList<CategoryOption>> CategoriesAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var list = await db.Categories.AsNoTracking().Select(c => new CategoryOption(c.Id, c.Name)).ToListAsync(cancellationToken);
+        var list = await db.Categories.AsNoTracking()
+            .Select(c => new CategoryOption(c.Id, c.Name) { Slug = c.Slug, ParentId = c.ParentId, Description = c.Description })
+            .ToListAsync(cancellationToken);
         return [.. list.OrderBy(c => c.Name, StringComparer.CurrentCultureIgnoreCase)];
     }
+
+    /// <summary>Tags that at least one live dataset carries, by name.</summary>
+    public async Task<IReadOnlyList<TagOption>> TagsInUseAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var list = await db.Tags.AsNoTracking()
+            .Where(t => db.Datasets.Any(d => d.Status == DatasetStatus.Live && d.Tags.Any(dt => dt.TagId == t.Id)))
+            .Select(t => new TagOption(t.Id, t.Name, t.Slug))
+            .ToListAsync(cancellationToken);
+        return [.. list.OrderBy(t => t.Name, StringComparer.CurrentCultureIgnoreCase)];
+    }
+
+    /// <summary>The category with this slug, or null.</summary>
+    public async Task<CategoryOption?> CategoryAsync(string slug, CancellationToken cancellationToken = default)
+    {
+        var categories = await CategoriesAsync(cancellationToken);
+        return categories.FirstOrDefault(c => string.Equals(c.Slug, slug, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The tag with this slug, or null.</summary>
+    public async Task<TagOption?> TagAsync(string slug, CancellationToken cancellationToken = default)
+    {
+        var normalized = slug.Trim().ToLowerInvariant();
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.Tags.AsNoTracking().Where(t => t.Slug == normalized)
+            .Select(t => new TagOption(t.Id, t.Name, t.Slug)).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>Featured live datasets (most popular first).</summary>
+    public async Task<IReadOnlyList<DatasetCard>> FeaturedAsync(int count, CancellationToken cancellationToken = default) =>
+        (await SearchAsync(new MarketplaceSearch(Sort: MarketplaceSort.MostPurchased, PageSize: count) { FeaturedOnly = true }, cancellationToken)).Items;
+
+    /// <summary>The most popular live datasets (purchases, then views).</summary>
+    public async Task<IReadOnlyList<DatasetCard>> PopularAsync(int count, CancellationToken cancellationToken = default) =>
+        (await SearchAsync(new MarketplaceSearch(Sort: MarketplaceSort.MostPurchased, PageSize: count), cancellationToken)).Items;
 
     /// <summary>One page of live datasets matching the search.</summary>
     public async Task<PagedResult<DatasetCard>> SearchAsync(MarketplaceSearch search, CancellationToken cancellationToken = default)
@@ -64,68 +167,180 @@ public sealed class MarketplaceQueries(IDbContextFactory<NeuroDataDbContext> fac
         ArgumentNullException.ThrowIfNull(search);
         var page = Math.Max(1, search.Page);
         var pageSize = Math.Clamp(search.PageSize, 1, MaxPageSize);
+        var empty = new PagedResult<DatasetCard>([], 0, page, pageSize);
 
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var query = db.Datasets.AsNoTracking().Where(d => d.Status == DatasetStatus.Live);
 
-        var text = search.Text?.Trim();
-        if (!string.IsNullOrEmpty(text))
+        var categoryIds = await CategoryFilterAsync(db, search, cancellationToken);
+        if (categoryIds is { Count: 0 })
         {
-            if (text.Length > MaxSearchLength)
+            return empty;
+        }
+
+        if (categoryIds is not null)
+        {
+            query = query.Where(d => d.CategoryId != null && categoryIds.Contains(d.CategoryId.Value));
+        }
+
+        if (search.TagSlugs.Count > 0)
+        {
+            var slugs = search.TagSlugs.Select(s => s.Trim().ToLowerInvariant()).Where(s => s.Length > 0).Distinct().ToList();
+            var tagIds = await db.Tags.AsNoTracking().Where(t => slugs.Contains(t.Slug)).Select(t => t.Id).ToListAsync(cancellationToken);
+            if (tagIds.Count < slugs.Count)
             {
-                text = text[..MaxSearchLength];
+                return empty;
             }
 
-            var pattern = "%" + EscapeLike(text.ToLowerInvariant()) + "%";
+            foreach (var tagId in tagIds)
+            {
+                query = query.Where(d => d.Tags.Any(dt => dt.TagId == tagId));
+            }
+        }
+
+        if (search.MinPrice is { } minPrice)
+        {
+            query = query.Where(d => d.Price >= minPrice);
+        }
+
+        if (search.MaxPrice is { } maxPrice)
+        {
+            query = query.Where(d => d.Price <= maxPrice);
+        }
+
+        if (search.Format is { } format)
+        {
+            query = query.Where(d => db.DatasetVersions
+                .Where(v => v.DatasetId == d.Id && v.Status == DatasetVersionStatus.Ready)
+                .OrderByDescending(v => v.VersionNumber)
+                .Select(v => (DatasetFormat?)v.Format)
+                .FirstOrDefault() == format);
+        }
+
+        if (search.MinSizeBytes is not null || search.MaxSizeBytes is not null)
+        {
+            var min = search.MinSizeBytes ?? 0;
+            var max = search.MaxSizeBytes ?? long.MaxValue;
+            query = query.Where(d => db.DatasetVersions
+                .Where(v => v.DatasetId == d.Id && v.Status == DatasetVersionStatus.Ready)
+                .OrderByDescending(v => v.VersionNumber)
+                .Select(v => (long?)v.SizeBytes)
+                .FirstOrDefault() >= min
+                && db.DatasetVersions
+                .Where(v => v.DatasetId == d.Id && v.Status == DatasetVersionStatus.Ready)
+                .OrderByDescending(v => v.VersionNumber)
+                .Select(v => (long?)v.SizeBytes)
+                .FirstOrDefault() <= max);
+        }
+
+        if (search.MinRating is { } minRating)
+        {
+            var stars = Math.Clamp(minRating, 1, 5);
+            query = query.Where(d => d.ReviewCount > 0 && d.RatingSum >= stars * d.ReviewCount);
+        }
+
+        if (search.AccessType is { } access && access != DatasetAccessTypes.None)
+        {
+            var bits = (int)access;
+            query = query.Where(d => ((int)d.AccessTypes & bits) == bits);
+        }
+
+        if (search.FeaturedOnly)
+        {
+            query = query.Where(d => d.IsFeatured);
+        }
+
+        if (search.SellerId is { } sellerId)
+        {
+            query = query.Where(d => d.SellerId == sellerId);
+        }
+
+        if (search.ExcludeDatasetId is { } excluded)
+        {
+            query = query.Where(d => d.Id != excluded);
+        }
+
+        IQueryable<RankedDataset> ranked;
+        var hits = FullTextSearch.Hits(db, search.Text);
+        var byRelevance = false;
+        if (hits is not null)
+        {
+            ranked = query.Join(hits, d => d.Id, h => h.DatasetId, (d, h) => new RankedDataset { Dataset = d, Rank = h.Rank });
+            byRelevance = search.Sort == MarketplaceSort.Relevance;
+        }
+        else
+        {
+            var text = SearchText.Clean(search.Text);
+            if (text is not null)
+            {
+                // Nothing the full-text index could match (only punctuation or symbols, e.g. "%"): fall back to a
+                // literal, case-insensitive substring match so such input still finds what contains it.
+                var pattern = "%" + EscapeLike(text.ToLowerInvariant()) + "%";
 #pragma warning disable CA1304, CA1311 // translated to SQL lower(); no .NET culture is involved
-            query = query.Where(d =>
-                EF.Functions.Like(d.Title.ToLower(), pattern, "\\") ||
-                EF.Functions.Like(d.DescriptionMarkdown.ToLower(), pattern, "\\"));
+                query = query.Where(d =>
+                    EF.Functions.Like(d.Title.ToLower(), pattern, "\\") ||
+                    EF.Functions.Like(d.DescriptionMarkdown.ToLower(), pattern, "\\"));
 #pragma warning restore CA1304, CA1311
+            }
+
+            ranked = query.Select(d => new RankedDataset { Dataset = d, Rank = 0.0 });
         }
 
-        if (search.CategoryId is { } categoryId)
+        var total = await ranked.CountAsync(cancellationToken);
+        if (total == 0)
         {
-            query = query.Where(d => d.CategoryId == categoryId);
+            return empty;
         }
 
-        var total = await query.CountAsync(cancellationToken);
-
-        IOrderedQueryable<Dataset> ordered = search.Sort switch
+        IOrderedQueryable<RankedDataset> ordered = search.Sort switch
         {
-            MarketplaceSort.PriceLowToHigh => query.OrderBy(d => d.Price),
-            MarketplaceSort.PriceHighToLow => query.OrderByDescending(d => d.Price),
-            MarketplaceSort.MostPurchased => query.OrderByDescending(d => d.PurchaseCount),
-            MarketplaceSort.TopRated => query
-                .OrderByDescending(d => d.ReviewCount == 0 ? 0.0 : (double)d.RatingSum / d.ReviewCount)
-                .ThenByDescending(d => d.ReviewCount),
-            _ => query.OrderByDescending(d => d.PublishedAt),
+            _ when byRelevance => ranked.OrderByDescending(r => r.Rank).ThenByDescending(r => r.Dataset.PublishedAt),
+            MarketplaceSort.PriceLowToHigh => ranked.OrderBy(r => r.Dataset.Price),
+            MarketplaceSort.PriceHighToLow => ranked.OrderByDescending(r => r.Dataset.Price),
+            MarketplaceSort.MostPurchased => ranked.OrderByDescending(r => r.Dataset.PurchaseCount).ThenByDescending(r => r.Dataset.ViewCount),
+            MarketplaceSort.TopRated => ranked
+                .OrderByDescending(r => r.Dataset.ReviewCount == 0 ? 0.0 : (double)r.Dataset.RatingSum / r.Dataset.ReviewCount)
+                .ThenByDescending(r => r.Dataset.ReviewCount),
+            _ => ranked.OrderByDescending(r => r.Dataset.PublishedAt),
         };
 
         var rows = await ordered
-            .ThenBy(d => d.Id)
+            .ThenBy(r => r.Dataset.Id)
             .Skip((page - 1) * pageSize)
             .Take(pageSize)
-            .Select(d => new
+            .Select(r => new
             {
-                d.Id,
-                d.Title,
-                d.Slug,
-                Description = d.DescriptionMarkdown.Substring(0, 400),
-                CategoryName = db.Categories.Where(c => c.Id == d.CategoryId).Select(c => c.Name).FirstOrDefault(),
-                SellerName = db.UserProfiles.Where(p => p.Id == d.SellerId).Select(p => p.DisplayName).FirstOrDefault(),
-                d.Price,
-                d.AccessTypes,
-                d.PublishedAt,
-                d.PurchaseCount,
-                d.ReviewCount,
-                d.RatingSum,
+                r.Dataset.Id,
+                r.Dataset.Title,
+                r.Dataset.Slug,
+                Description = r.Dataset.DescriptionMarkdown.Substring(0, 400),
+                CategoryName = db.Categories.Where(c => c.Id == r.Dataset.CategoryId).Select(c => c.Name).FirstOrDefault(),
+                SellerName = db.UserProfiles.Where(p => p.Id == r.Dataset.SellerId).Select(p => p.DisplayName).FirstOrDefault(),
+                r.Dataset.Price,
+                r.Dataset.AccessTypes,
+                r.Dataset.PublishedAt,
+                r.Dataset.PurchaseCount,
+                r.Dataset.ReviewCount,
+                r.Dataset.RatingSum,
+                r.Dataset.ViewCount,
+                r.Dataset.IsFeatured,
+                Latest = db.DatasetVersions
+                    .Where(v => v.DatasetId == r.Dataset.Id && v.Status == DatasetVersionStatus.Ready)
+                    .OrderByDescending(v => v.VersionNumber)
+                    .Select(v => new { v.Format, v.SizeBytes })
+                    .FirstOrDefault(),
             })
             .ToListAsync(cancellationToken);
 
         var cards = rows.Select(r => new DatasetCard(
             r.Id, r.Title, r.Slug, Summarize(r.Description), r.CategoryName, r.SellerName ?? "Unnamed seller",
-            r.Price, r.AccessTypes, r.PublishedAt, r.PurchaseCount, r.ReviewCount, r.RatingSum)).ToList();
+            r.Price, r.AccessTypes, r.PublishedAt, r.PurchaseCount, r.ReviewCount, r.RatingSum)
+        {
+            Format = r.Latest?.Format,
+            SizeBytes = r.Latest?.SizeBytes,
+            ViewCount = r.ViewCount,
+            IsFeatured = r.IsFeatured,
+        }).ToList();
         return new PagedResult<DatasetCard>(cards, total, page, pageSize);
     }
 
@@ -148,8 +363,40 @@ public sealed class MarketplaceQueries(IDbContextFactory<NeuroDataDbContext> fac
         return text.Length <= SummaryLength ? text : text[..(SummaryLength - 1)].TrimEnd() + "…";
     }
 
+    /// <summary>The category ids to filter on (the category and its descendants); null = no category filter.</summary>
+    private static async Task<List<Guid>?> CategoryFilterAsync(NeuroDataDbContext db, MarketplaceSearch search, CancellationToken cancellationToken)
+    {
+        if (search.CategoryId is null && string.IsNullOrWhiteSpace(search.CategorySlug))
+        {
+            return null;
+        }
+
+        var all = await db.Categories.AsNoTracking().Select(c => new { c.Id, c.ParentId, c.Slug }).ToListAsync(cancellationToken);
+        var root = search.CategoryId
+            ?? all.FirstOrDefault(c => string.Equals(c.Slug, search.CategorySlug!.Trim(), StringComparison.OrdinalIgnoreCase))?.Id;
+        if (root is null || all.All(c => c.Id != root))
+        {
+            return [];
+        }
+
+        var ids = new List<Guid> { root.Value };
+        for (var i = 0; i < ids.Count && ids.Count <= all.Count; i++)
+        {
+            ids.AddRange(all.Where(c => c.ParentId == ids[i] && !ids.Contains(c.Id)).Select(c => c.Id));
+        }
+
+        return ids;
+    }
+
     private static string EscapeLike(string text) =>
         text.Replace("\\", "\\\\", StringComparison.Ordinal)
             .Replace("%", "\\%", StringComparison.Ordinal)
             .Replace("_", "\\_", StringComparison.Ordinal);
+
+    private sealed class RankedDataset
+    {
+        public required Dataset Dataset { get; init; }
+
+        public double Rank { get; init; }
+    }
 }

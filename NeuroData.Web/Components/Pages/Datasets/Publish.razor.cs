@@ -9,7 +9,7 @@ using NeuroData.Domain.Datasets;
 using NeuroData.Infrastructure.Datasets.Publishing;
 using NeuroData.Web.Components.Layout;
 using NeuroData.Web.Components.Pages.Datasets.Wizard;
-using NeuroData.Web.Uploads;
+using NeuroData.Web.Rendering;
 
 namespace NeuroData.Web.Components.Pages.Datasets;
 
