@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using NeuroData.Infrastructure.Auth;
 using NeuroData.Infrastructure.Chain;
+using NeuroData.Infrastructure.Datasets.Moderation;
 using NeuroData.Infrastructure.Indexing;
 using NeuroData.Infrastructure.Persistence;
 
@@ -18,6 +19,7 @@ public static class DependencyInjection
         builder.AddChain();
         builder.AddChainIndexer();
         builder.AddSiwe();
+        builder.Services.AddDatasetModeration(builder.Configuration);
         return builder;
     }
 

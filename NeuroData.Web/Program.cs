@@ -3,6 +3,7 @@ using NeuroData.Infrastructure.Chain;
 using NeuroData.Web;
 using NeuroData.Web.Accounts;
 using NeuroData.Web.Components;
+using NeuroData.Web.Downloads;
 using NeuroData.Web.Operations;
 using NeuroData.Web.Wallet;
 
@@ -27,6 +28,7 @@ try
     app.UseAccounts();     // authentication, authorization, sign-in rate limits: before antiforgery
     app.MapWalletEndpoints(); // POST /Account/SiweLogin, wallet unlink
     app.UseWeb();          // antiforgery, static assets
+    app.MapDatasetDownloads(); // GET /api/v1/datasets/{id}/versions/{n}/download
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
     await app.RunAsync();
