@@ -6,6 +6,7 @@ using NeuroData.Infrastructure.Auth;
 using NeuroData.Infrastructure.Chain;
 using NeuroData.Infrastructure.Datasets.Publishing;
 using NeuroData.Infrastructure.Datasets.Engagement;
+using NeuroData.Infrastructure.Datasets.Moderation;
 using NeuroData.Infrastructure.Indexing;
 using NeuroData.Infrastructure.Ingest;
 using NeuroData.Infrastructure.Persistence;
@@ -26,6 +27,7 @@ public static class DependencyInjection
         builder.Services.AddDatasetIngest(builder.Configuration);
         builder.Services.AddDatasetPublishing(builder.Configuration); // uploads, ingest worker, publishing service
         builder.Services.AddDatasetDiscovery(builder.Configuration);
+        builder.Services.AddDatasetModeration(builder.Configuration);
         return builder;
     }
 

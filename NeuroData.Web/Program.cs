@@ -3,6 +3,7 @@ using NeuroData.Infrastructure.Chain;
 using NeuroData.Web;
 using NeuroData.Web.Accounts;
 using NeuroData.Web.Components;
+using NeuroData.Web.Downloads;
 using NeuroData.Web.Operations;
 using NeuroData.Web.Uploads;
 using NeuroData.Web.Wallet;
@@ -35,6 +36,7 @@ try
     app.MapWalletEndpoints(); // POST /Account/SiweLogin, wallet unlink
     app.MapUploadEndpoints(); // /api/v1/uploads: chunked, resumable dataset uploads
     app.UseWeb();          // antiforgery, static assets
+    app.MapDatasetDownloads(); // GET /api/v1/datasets/{id}/versions/{n}/download
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
     await app.RunAsync();

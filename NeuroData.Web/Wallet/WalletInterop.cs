@@ -150,6 +150,14 @@ public sealed class WalletInterop : IAsyncDisposable
 
     public Task<WalletResult<string>> PersonalSignAsync(string message, string address) => CallAsync<string>("personalSign", message, address);
 
+    /// <summary>eth_sendTransaction of a transaction built on the server; value: the transaction hash (untrusted: re-read the chain).</summary>
+    public Task<WalletResult<string>> SendTransactionAsync(NeuroData.Domain.Ports.UnsignedTransaction transaction, string? expectedChainIdHex) =>
+        CallAsync<string>("sendTransaction", transaction?.ToEip1193(), expectedChainIdHex);
+
+    /// <summary>Polls for the receipt; TX_REVERTED when mined but failed, TIMEOUT after <paramref name="timeoutMs"/>.</summary>
+    public Task<WalletResult<JsonElement>> WaitForReceiptAsync(string transactionHash, int timeoutMs = 120_000) =>
+        CallAsync<JsonElement>("waitForReceipt", transactionHash, new { pollMs = 1000, timeoutMs });
+
     public Task<WalletResult<bool>> WatchAssetAsync(string tokenAddress, string symbol, int decimals) =>
         CallAsync<bool>("watchAsset", new { address = tokenAddress, symbol, decimals });
 

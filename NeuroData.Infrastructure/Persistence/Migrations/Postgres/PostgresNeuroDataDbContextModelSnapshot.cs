@@ -776,6 +776,76 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("DatasetAccesses", (string)null);
                 });
 
+            modelBuilder.Entity("NeuroData.Domain.Datasets.DatasetListing", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AccessType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<long>("ChainListingId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("DatasetId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ModerationTransactionHash")
+                        .HasMaxLength(66)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(66)");
+
+                    b.Property<BigInteger>("Price")
+                        .HasColumnType("numeric(78,0)");
+
+                    b.Property<string>("Seller")
+                        .IsRequired()
+                        .HasMaxLength(42)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(42)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("StatusReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("TransactionHash")
+                        .IsRequired()
+                        .HasMaxLength(66)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(66)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("VersionId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChainListingId")
+                        .IsUnique();
+
+                    b.HasIndex("TransactionHash");
+
+                    b.HasIndex("DatasetId", "Status");
+
+                    b.HasIndex("VersionId", "AccessType");
+
+                    b.ToTable("DatasetListings", (string)null);
+                });
+
             modelBuilder.Entity("NeuroData.Domain.Datasets.DatasetReview", b =>
                 {
                     b.Property<Guid>("Id")
@@ -941,6 +1011,43 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("Favorites", (string)null);
+                });
+
+            modelBuilder.Entity("NeuroData.Domain.Datasets.ModerationLogEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<Guid>("ActorId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("DatasetId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActorId");
+
+                    b.HasIndex("DatasetId", "At");
+
+                    b.ToTable("ModerationLog", (string)null);
                 });
 
             modelBuilder.Entity("NeuroData.Domain.Datasets.Tag", b =>
@@ -1958,6 +2065,21 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                         .OnDelete(DeleteBehavior.SetNull);
                 });
 
+            modelBuilder.Entity("NeuroData.Domain.Datasets.DatasetListing", b =>
+                {
+                    b.HasOne("NeuroData.Domain.Datasets.Dataset", null)
+                        .WithMany()
+                        .HasForeignKey("DatasetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("NeuroData.Domain.Datasets.DatasetVersion", null)
+                        .WithMany()
+                        .HasForeignKey("VersionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("NeuroData.Domain.Datasets.DatasetReview", b =>
                 {
                     b.HasOne("NeuroData.Infrastructure.Identity.ApplicationUser", null)
@@ -2008,6 +2130,21 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                     b.HasOne("NeuroData.Infrastructure.Identity.ApplicationUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("NeuroData.Domain.Datasets.ModerationLogEntry", b =>
+                {
+                    b.HasOne("NeuroData.Infrastructure.Identity.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("ActorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("NeuroData.Domain.Datasets.Dataset", null)
+                        .WithMany()
+                        .HasForeignKey("DatasetId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
