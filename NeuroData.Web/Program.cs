@@ -16,7 +16,7 @@ try
         return storageExitCode;
     }
 
-    var builder = WebApplication.CreateBuilder(args);
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, EnvironmentName = SourceTreeDefaults.EnvironmentName(args) });
 
     builder.AddInfrastructure();
     builder.AddWeb();

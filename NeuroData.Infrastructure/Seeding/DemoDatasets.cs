@@ -119,7 +119,7 @@ public static class DemoDatasets
             var elevator = year > 1960 ? random.NextDouble() < 0.85 : random.NextDouble() < 0.3;
             var price = area * district.PerSquareMetre * (1 + (floor * 0.015) + (elevator ? 0.06 : 0) + ((year - 1960) * 0.002))
                         * (0.9 + (random.NextDouble() * 0.2));
-            writer.Write($"A{i:00000},{N(area, "0.0")},{rooms},{floor},{year},{district.Name},{(elevator ? "true" : "false")},{N(Math.Round(price, -2), "0")}\n");
+            writer.Write($"A{i:00000},{N(area, "0.0")},{rooms},{floor},{year},{district.Name},{(elevator ? "true" : "false")},{N(Math.Round(price / 100) * 100, "0")}\n");
         }
     }
 

@@ -58,6 +58,13 @@ public static class AccountsSetup
         services.AddSingleton<AccountsBootstrapper>();
         services.AddSingleton<DevelopmentSeeder>();
         services.AddHostedService<AccountsStartup>();
+        if (builder.Environment.IsDevelopment()
+            && builder.Configuration.GetValue("NeuroData:Seed:DemoDatasets", true)
+            && services.Any(d => d.ServiceType == typeof(Infrastructure.Chain.ChainSettings) && d.ImplementationInstance is Infrastructure.Chain.ChainSettings { Mode: Infrastructure.Chain.ChainMode.Embedded }))
+        {
+            // After the accounts exist (hosted services start in order): demo datasets through the real pipeline.
+            services.AddHostedService<DemoDatasetSeeder>();
+        }
 
         var permits = builder.Configuration.GetValue(RateLimitKey, DefaultPostsPerMinute);
         services.AddSingleton(new AccountRateLimiter(permits));
