@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using NeuroData.Domain.Common;
@@ -55,7 +56,7 @@ public sealed class LocalBlockstore : IPinningContentStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(content);
         await EnterWriterAsync(cancellationToken);
-        var sink = new FileSink(this);
+        using var sink = new FileSink(this);
         try
         {
             using var builder = new UnixFsBuilder(sink);
@@ -72,6 +73,7 @@ public sealed class LocalBlockstore : IPinningContentStore, IDisposable
             }
 
             var cid = builder.Complete();
+            await sink.FinishAsync();
             if (pin)
             {
                 WritePin(cid);
@@ -81,7 +83,7 @@ public sealed class LocalBlockstore : IPinningContentStore, IDisposable
         }
         catch
         {
-            sink.RemoveWritten();
+            await sink.AbortAsync();
             throw;
         }
         finally
@@ -268,25 +270,126 @@ public sealed class LocalBlockstore : IPinningContentStore, IDisposable
         File.WriteAllBytes(Path.Combine(_pins, cid.Value), []);
     }
 
-    /// <summary>Writes each block once, atomically; remembers the blocks it created so a failed add can remove them.</summary>
-    private sealed class FileSink(LocalBlockstore store) : IBlockSink
+    /// <summary>
+    /// Writes each block once, atomically, on a writer thread behind the builder (at most 16 blocks wait, so the hashing
+    /// and encryption of the next chunks overlap the file system calls); remembers the blocks it created so a failed
+    /// add can remove them.
+    /// </summary>
+    private sealed class FileSink : IBlockSink, IDisposable
     {
+        private readonly LocalBlockstore _store;
+        private readonly BlockingCollection<(string Directory, string Path, byte[] Buffer, int Length)> _queue = new(boundedCapacity: 16);
+        private readonly CancellationTokenSource _failed = new();
         private readonly List<string> _written = [];
+        private readonly Task _writer;
+
+        public FileSink(LocalBlockstore store)
+        {
+            _store = store;
+            _writer = Task.Factory.StartNew(WriteAll, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
 
         public void Put(ReadOnlySpan<byte> sha256Digest, ReadOnlySpan<byte> block)
         {
             var cid = Cid.FromSha256Digest(sha256Digest).Value;
-            var directory = Path.Combine(store._root, Shard(cid));
-            var path = Path.Combine(directory, cid);
+            var directory = Path.Combine(_store._root, Shard(cid));
+            var buffer = ArrayPool<byte>.Shared.Rent(block.Length);
+            block.CopyTo(buffer);
+            try
+            {
+                _queue.Add((directory, Path.Combine(directory, cid), buffer, block.Length), _failed.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                _writer.GetAwaiter().GetResult(); // the writer's own failure
+                throw;
+            }
+        }
+
+        /// <summary>Waits until every block is in place (rethrows a write failure).</summary>
+        public async Task FinishAsync()
+        {
+            _queue.CompleteAdding();
+            await _writer;
+        }
+
+        /// <summary>Stops writing and removes the blocks this add created.</summary>
+        public async Task AbortAsync()
+        {
+            if (!_queue.IsAddingCompleted)
+            {
+                _queue.CompleteAdding();
+            }
+
+            try
+            {
+                await _writer;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The add fails anyway; what was written is removed below.
+            }
+
+            foreach (var path in _written)
+            {
+                File.Delete(path);
+            }
+
+            _written.Clear();
+        }
+
+        public void Dispose()
+        {
+            if (!_queue.IsAddingCompleted)
+            {
+                _queue.CompleteAdding();
+            }
+
+            _ = _writer.ContinueWith(static _ => { }, TaskScheduler.Default).Wait(Timeout.Infinite);
+            _queue.Dispose();
+            _failed.Dispose();
+        }
+
+        private void WriteAll()
+        {
+            try
+            {
+                foreach (var (directory, path, buffer, length) in _queue.GetConsumingEnumerable())
+                {
+                    try
+                    {
+                        Write(directory, path, buffer.AsSpan(0, length));
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                    }
+                }
+            }
+            catch
+            {
+                _failed.Cancel();
+                foreach (var item in _queue.GetConsumingEnumerable())
+                {
+                    ArrayPool<byte>.Shared.Return(item.Buffer);
+                }
+
+                throw;
+            }
+        }
+
+        private void Write(string directory, string path, ReadOnlySpan<byte> block)
+        {
             if (File.Exists(path))
             {
                 return;
             }
 
-            if (!store._knownShards.ContainsKey(directory))
+            if (!_store._knownShards.ContainsKey(directory))
             {
                 Directory.CreateDirectory(directory);
-                store._knownShards[directory] = true;
+                _store._knownShards[directory] = true;
             }
 
             var temp = Path.Combine(directory, TempPrefix + Guid.NewGuid().ToString("N"));
@@ -295,7 +398,7 @@ public sealed class LocalBlockstore : IPinningContentStore, IDisposable
                 using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
                 {
                     file.Write(block);
-                    file.Flush(store.FlushToDisk);
+                    file.Flush(_store.FlushToDisk);
                 }
 
                 File.Move(temp, path, overwrite: true);
@@ -306,16 +409,6 @@ public sealed class LocalBlockstore : IPinningContentStore, IDisposable
                 File.Delete(temp);
                 throw;
             }
-        }
-
-        public void RemoveWritten()
-        {
-            foreach (var path in _written)
-            {
-                File.Delete(path);
-            }
-
-            _written.Clear();
         }
     }
 }

@@ -27,7 +27,9 @@ public static class StorageSetup
             {
                 http.BaseAddress = settings.KuboApiUrl;
                 http.Timeout = Timeout.InfiniteTimeSpan; // uploads of several GiB; callers cancel
-            });
+            })
+            // The store is a singleton holding its client: recycle connections so DNS changes are seen.
+            .ConfigurePrimaryHttpMessageHandler(() => new System.Net.Http.SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
             services.AddSingleton<IPinningContentStore>(sp => sp.GetRequiredService<KuboContentStore>());
         }
         else
