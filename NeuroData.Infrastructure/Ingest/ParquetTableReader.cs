@@ -42,7 +42,7 @@ internal sealed class ParquetTableReader : ITableReader
         try
         {
             stream.Position = 0;
-            reader = await ParquetReader.CreateAsync(stream, new ParquetOptions { TreatByteArrayAsString = true }, leaveStreamOpen: true, cancellationToken).ConfigureAwait(false);
+            reader = await ParquetReader.CreateAsync(stream, new ParquetOptions { TreatByteArrayAsString = true, MaximumSmallPoolFreeBytes = 16 << 20, MaximumLargePoolFreeBytes = 64 << 20 }, leaveStreamOpen: true, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not InvalidDatasetException)
         {

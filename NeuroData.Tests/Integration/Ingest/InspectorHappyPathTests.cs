@@ -266,6 +266,18 @@ public sealed class InspectorHappyPathTests : IDisposable
         profile.Columns[0].Missing.ShouldBe(1);
     }
 
+    [Fact]
+    public async Task TopValues_OfAHighCardinalityColumn_StillFindTheFrequentOnes()
+    {
+        // 3,000 unique values interleaved with one value that fills a third of the rows: Misra-Gries keeps it on top.
+        var rows = Enumerable.Range(0, 4_500).Select(i => i % 3 == 0 ? "common" : $"u{i}");
+        var (profile, _) = await harness.InspectAsync("v\n" + string.Concat(rows.Select(r => r + "\n")));
+        var top = profile.Columns[0].TopValues;
+        top[0].Value.ShouldBe("common");
+        top[0].Count.ShouldBeInRange(1_500 - (4_500 / 1_000), 1_500);
+        profile.Columns[0].Distinct.ShouldBe(3_001);
+    }
+
     internal static async Task WriteEntryAsync(ZipArchive zip, string name, string content)
     {
         await using var stream = zip.CreateEntry(name).Open();
