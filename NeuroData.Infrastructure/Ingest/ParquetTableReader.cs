@@ -53,7 +53,7 @@ internal sealed class ParquetTableReader : ITableReader
         {
             var schema = reader.Schema;
             var dataFields = schema.GetDataFields();
-            if (dataFields.Length != schema.Fields.Count || dataFields.Any(f => f.IsArray))
+            if (dataFields.Length != schema.Fields.Count || !schema.Fields.All(f => f is DataField { IsArray: false }))
             {
                 throw new InvalidDatasetException($"{where}the Parquet file has nested or repeated columns (lists, maps or structs); only flat tables are accepted.");
             }
