@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using NeuroData.Domain.Datasets;
 
 namespace NeuroData.Infrastructure.Ingest;
@@ -207,11 +208,12 @@ internal sealed class ColumnAccumulator(string name, int seed)
 
         // Misra-Gries: a new value when the table is full decrements every counter (amortised O(1) per value).
         frequentIsLossy = true;
-        foreach (var key in frequent.Keys.ToList())
+        foreach (var key in frequent.Keys)
         {
-            if (--frequent[key] == 0)
+            ref var counter = ref CollectionsMarshal.GetValueRefOrNullRef(frequent, key);
+            if (--counter == 0)
             {
-                frequent.Remove(key);
+                frequent.Remove(key); // allowed while enumerating
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using NeuroData.Domain.Datasets;
 
 namespace NeuroData.Infrastructure.Ingest;
@@ -17,6 +18,8 @@ internal sealed class DelimitedReader : ITableReader
     private readonly string where;
     private readonly byte[] buffer = new byte[64 * 1024];
     private readonly List<string?> fields = [];
+    private readonly SearchValues<byte> unquotedStops;
+    private readonly SearchValues<byte> quotedStops = SearchValues.Create("\"\n"u8);
     private byte[] field = new byte[256];
     private int fieldLength;
     private int position;
@@ -30,6 +33,7 @@ internal sealed class DelimitedReader : ITableReader
     {
         this.stream = stream;
         this.delimiter = delimiter;
+        unquotedStops = SearchValues.Create([delimiter, (byte)'\n', (byte)'\r', (byte)'"']);
         this.options = options;
         this.where = where;
     }
@@ -107,6 +111,7 @@ internal sealed class DelimitedReader : ITableReader
                     Advance();
                     while (true)
                     {
+                        AppendRun(quotedStops);
                         var b = Next();
                         if (b == Eof)
                         {
@@ -150,6 +155,7 @@ internal sealed class DelimitedReader : ITableReader
                 {
                     while (true)
                     {
+                        AppendRun(unquotedStops);
                         var b = Peek();
                         if (b == Eof || b == delimiter || b == '\n')
                         {
@@ -194,6 +200,47 @@ internal sealed class DelimitedReader : ITableReader
 
             return fields;
         }
+    }
+
+    /// <summary>Copies the bytes up to the next stop byte (or the end of the buffer) into the field at once.</summary>
+    private void AppendRun(SearchValues<byte> stops)
+    {
+        if (position >= length && Peek() == Eof)
+        {
+            return;
+        }
+
+        var span = buffer.AsSpan(position, length - position);
+        var run = span.IndexOfAny(stops);
+        if (run < 0)
+        {
+            run = span.Length;
+        }
+
+        if (run == 0)
+        {
+            return;
+        }
+
+        if (recordBytes + run > options.MaxLineBytes)
+        {
+            throw new InvalidDatasetException($"{where}line {line} is longer than {options.MaxLineBytes:N0} bytes.");
+        }
+
+        if (fieldLength + run > options.MaxFieldBytes)
+        {
+            throw new InvalidDatasetException($"{where}line {line} has a field longer than {options.MaxFieldBytes:N0} bytes.");
+        }
+
+        if (fieldLength + run > field.Length)
+        {
+            Array.Resize(ref field, (int)Math.Min(options.MaxFieldBytes, Math.Max((long)field.Length * 2, fieldLength + run)));
+        }
+
+        span[..run].CopyTo(field.AsSpan(fieldLength));
+        fieldLength += run;
+        position += run;
+        recordBytes += run;
     }
 
     private void Append(byte b)

@@ -42,7 +42,7 @@ internal sealed class ParquetTableReader : ITableReader
         try
         {
             stream.Position = 0;
-            reader = await ParquetReader.CreateAsync(stream, new ParquetOptions { TreatByteArrayAsString = true }, leaveStreamOpen: true, cancellationToken).ConfigureAwait(false);
+            reader = await ParquetReader.CreateAsync(stream, new ParquetOptions { TreatByteArrayAsString = true, MaximumSmallPoolFreeBytes = 16 << 20, MaximumLargePoolFreeBytes = 64 << 20 }, leaveStreamOpen: true, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not InvalidDatasetException)
         {
@@ -53,7 +53,7 @@ internal sealed class ParquetTableReader : ITableReader
         {
             var schema = reader.Schema;
             var dataFields = schema.GetDataFields();
-            if (dataFields.Length != schema.Fields.Count || dataFields.Any(f => f.IsArray))
+            if (dataFields.Length != schema.Fields.Count || !schema.Fields.All(f => f is DataField { IsArray: false }))
             {
                 throw new InvalidDatasetException($"{where}the Parquet file has nested or repeated columns (lists, maps or structs); only flat tables are accepted.");
             }

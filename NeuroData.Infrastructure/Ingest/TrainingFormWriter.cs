@@ -22,7 +22,7 @@ internal static class TrainingFormWriter
         var histograms = columns.Select(c => c.IsNumeric ? new long[c.Min == c.Max ? 1 : ColumnAccumulator.HistogramBins] : null).ToArray();
         var chunk = (int)Math.Clamp(MaxCellsPerRowGroup / Math.Max(1, columns.Count), 1, MaxRowsPerRowGroup);
         spill.Rewind();
-        await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), output, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), output, WriterOptions(), cancellationToken: cancellationToken).ConfigureAwait(false);
         var cells = new string?[columns.Count];
         var done = 0L;
         while (done < rowCount)
@@ -55,6 +55,15 @@ internal static class TrainingFormWriter
 
         return histograms;
     }
+
+    /// <summary>Snappy at its fastest level; the writer's buffer pool is bounded (unbounded by default).</summary>
+    internal static ParquetOptions WriterOptions() => new()
+    {
+        CompressionMethod = CompressionMethod.Snappy,
+        CompressionLevel = System.IO.Compression.CompressionLevel.Fastest,
+        MaximumSmallPoolFreeBytes = 16 << 20,
+        MaximumLargePoolFreeBytes = 64 << 20,
+    };
 
     private static DataField Field(string name, ColumnType type) => type switch
     {

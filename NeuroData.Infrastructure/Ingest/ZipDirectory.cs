@@ -87,7 +87,6 @@ internal static class ZipDirectory
             }
 
             CheckName(name, i);
-            var isFolder = name.EndsWith('/');
             var key = name.TrimEnd('/').Normalize(NormalizationForm.FormC).ToUpperInvariant();
             if (names.TryGetValue(key, out var other))
             {
@@ -146,12 +145,6 @@ internal static class ZipDirectory
             {
                 throw new InvalidDatasetException(
                     $"the ZIP archive would decompress to more than {options.MaxDecompressedBytes:N0} bytes; upload the data in smaller archives.");
-            }
-
-            if (isFolder && uncompressed == 0)
-            {
-                entries.Add((new ZipEntryInfo(name, method, compressed, uncompressed, offset, dataStart), dataEnd));
-                continue;
             }
 
             entries.Add((new ZipEntryInfo(name, method, compressed, uncompressed, offset, dataStart), dataEnd));

@@ -239,6 +239,45 @@ public sealed class InspectorHappyPathTests : IDisposable
         profile.Columns[0].Numeric!.StandardDeviation.ShouldBe(0);
     }
 
+    [Fact]
+    public async Task UnusualColumnNames_SurviveIntoTheTrainingForm()
+    {
+        var (profile, form) = await harness.InspectAsync("a.b,c d,é,x/y\n1,2,3,4\n");
+        (await IngestHarness.ReadTrainingFormAsync(form)).Select(c => c.Field.Name).ShouldBe(["a.b", "c d", "é", "x/y"]);
+        profile.Schema.Select(c => c.Name).ShouldBe(["a.b", "c d", "é", "x/y"]);
+    }
+
+    [Fact]
+    public async Task DateTimes_WithFractionsAndOffsets_AreStoredAsUtc()
+    {
+        var (profile, form) = await harness.InspectAsync("t\n2024-03-01 12:30\n2024-03-01T12:30:15.1234567-05:30\n2000-01-01T00:00:00Z\n");
+        profile.Columns[0].Type.ShouldBe(ColumnType.DateTime);
+        (await IngestHarness.ReadTrainingFormAsync(form))[0].Values.ShouldBe([
+            new DateTime(2024, 3, 1, 12, 30, 0, DateTimeKind.Utc),
+            new DateTime(2024, 3, 1, 18, 0, 15, DateTimeKind.Utc).AddTicks(1234560),
+            new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc)]);
+    }
+
+    [Fact]
+    public async Task OneColumnTable_BlankLineIsAMissingValue()
+    {
+        var (profile, _) = await harness.InspectAsync("v\na\n\nb\n");
+        profile.RowCount.ShouldBe(3);
+        profile.Columns[0].Missing.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task TopValues_OfAHighCardinalityColumn_StillFindTheFrequentOnes()
+    {
+        // 3,000 unique values interleaved with one value that fills a third of the rows: Misra-Gries keeps it on top.
+        var rows = Enumerable.Range(0, 4_500).Select(i => i % 3 == 0 ? "common" : $"u{i}");
+        var (profile, _) = await harness.InspectAsync("v\n" + string.Concat(rows.Select(r => r + "\n")));
+        var top = profile.Columns[0].TopValues;
+        top[0].Value.ShouldBe("common");
+        top[0].Count.ShouldBeInRange(1_500 - (4_500 / 1_000), 1_500);
+        profile.Columns[0].Distinct.ShouldBe(3_001);
+    }
+
     internal static async Task WriteEntryAsync(ZipArchive zip, string name, string content)
     {
         await using var stream = zip.CreateEntry(name).Open();

@@ -159,6 +159,24 @@ public sealed class InspectorRejectionTests : IDisposable
         (await harness.RejectAsync(await SmallParquetAsync())).ShouldContain("Parquet row group 1 declares 2 rows of 2 columns; at most 3 cells");
     }
 
+    [Fact]
+    public async Task ParquetWithNestedColumns_IsRejected()
+    {
+        using var ms = new MemoryStream();
+        await Parquet.Serialization.ParquetSerializer.SerializeAsync(
+            [new Outer { Id = 1, Inner = new InnerPart { A = 2 } }], ms, cancellationToken: TestContext.Current.CancellationToken);
+        (await harness.RejectAsync(ms.ToArray())).ShouldBe("The Parquet file has nested or repeated columns (lists, maps or structs); only flat tables are accepted.");
+    }
+
+    [Fact]
+    public async Task ParquetWithListColumn_IsRejected()
+    {
+        using var ms = new MemoryStream();
+        await Parquet.Serialization.ParquetSerializer.SerializeAsync(
+            [new WithList { Id = 1, Values = [1, 2] }], ms, cancellationToken: TestContext.Current.CancellationToken);
+        (await harness.RejectAsync(ms.ToArray())).ShouldContain("nested or repeated columns");
+    }
+
     internal static async Task<byte[]> SmallParquetAsync()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -173,5 +191,24 @@ public sealed class InspectorRejectionTests : IDisposable
         }
 
         return ms.ToArray();
+    }
+
+    public sealed class Outer
+    {
+        public int Id { get; set; }
+
+        public InnerPart? Inner { get; set; }
+    }
+
+    public sealed class InnerPart
+    {
+        public int A { get; set; }
+    }
+
+    public sealed class WithList
+    {
+        public int Id { get; set; }
+
+        public List<int> Values { get; set; } = [];
     }
 }
