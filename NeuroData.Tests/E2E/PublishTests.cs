@@ -82,6 +82,7 @@ public sealed partial class PublishTests(AppServerFixture app, BrowserFixture br
 
         await PageChecks.GotoAsync(page, "/datasets/publish");
         await PageChecks.WaitForBlazorAsync(page);
+        await session.ScreenshotAsync("publish-phone-start");
         await page.Locator("#wizard-next").ClickAsync();
 
         await Expect(page.Locator("body")).ToContainTextAsync("Enter a title.");
