@@ -86,6 +86,10 @@ public sealed class UploadHosts : IAsyncDisposable
 
                 host = new UploadWebFactory(pg);
                 await host.InitializeAsync();
+
+                // The host's start-up work (database check, ingest recovery, cleanup) opened pooled SQLite connections
+                // before the fixture migrated; such a connection can keep the empty schema ("no such table").
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
                 _hosts[provider] = host;
             }
 
