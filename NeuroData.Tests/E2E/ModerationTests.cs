@@ -85,6 +85,70 @@ public sealed class ModerationTests(AppServerFixture app, BrowserFixture browser
         (await db.Datasets.AsNoTracking().SingleAsync(d => d.Id == datasetId, ct)).Status.ShouldBe(DatasetStatus.Live);
     }
 
+    [Fact]
+    public async Task Seller_SeesStatesReasonsAndActions_OnMyDatasets_OnDesktopAndPhone()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var now = DateTimeOffset.UtcNow;
+        Guid sellerId;
+        var reviewer = Guid.CreateVersion7();
+        var suffix = reviewer.ToString("N")[..6];
+        await using (var db = Context())
+        {
+            var adminEmail = AppServerFixture.AdminEmail.ToUpperInvariant();
+            sellerId = (await db.Users.AsNoTracking().SingleAsync(u => u.NormalizedEmail == adminEmail, ct)).Id;
+            var email = $"e2e-reviewer-{suffix}@example.test";
+            db.Users.Add(new ApplicationUser
+            {
+                Id = reviewer,
+                UserName = email,
+                NormalizedUserName = email.ToUpperInvariant(),
+                Email = email,
+                NormalizedEmail = email.ToUpperInvariant(),
+                SecurityStamp = Guid.NewGuid().ToString("N"),
+                CreatedAt = now,
+            });
+            await db.SaveChangesAsync(ct);
+            Dataset New(string title)
+            {
+                var d = new Dataset(sellerId, title, "mine-" + Guid.NewGuid().ToString("N")[..10], "Rows.", "MIT", null, TokenAmount.FromTokens(3),
+                    TimeSpan.FromDays(2), DatasetAccessTypes.Download, now);
+                d.AddVersion(TestData.RandomCidV0(), 9_000, DatasetFormat.Csv, TestData.Sha256Hex(5), [1], now).MarkReady(null, null, 40);
+                return d;
+            }
+
+            var draft = New("Draft tides " + suffix);
+            var rejected = New("Rejected tides " + suffix);
+            rejected.SubmitForReview(now);
+            rejected.Reject(reviewer, "The licence does not allow resale.", now);
+            var live = New("Live tides " + suffix);
+            live.SubmitForReview(now);
+            live.Approve(reviewer, now);
+            db.Datasets.AddRange(draft, rejected, live);
+            await db.SaveChangesAsync(ct);
+        }
+
+        string state;
+        await using (var signIn = await browser.NewSessionAsync(app, Viewport.Desktop))
+        {
+            await AccountPages.SignInAsync(signIn.Page, AppServerFixture.AdminEmail, AppServerFixture.AdminPassword);
+            state = await signIn.Context.StorageStateAsync();
+        }
+
+        foreach (var viewport in Viewport.All)
+        {
+            await using var session = await browser.NewSessionAsync(app, viewport, state);
+            await PageChecks.GotoAsync(session.Page, "/datasets/mine");
+            await PageChecks.WaitForBlazorAsync(session.Page);
+            await Expect(session.Page.Locator("#page-title")).ToHaveTextAsync("My datasets");
+            await Expect(session.Page.Locator("#my-datasets")).ToContainTextAsync("Rejected: The licence does not allow resale.");
+            await Expect(session.Page.Locator(".dataset-status").First).ToBeVisibleAsync();
+            (await PageChecks.HorizontalOverflowAsync(session.Page)).ShouldBe(0, $"My datasets scrolls sideways at {viewport}");
+            await session.ScreenshotAsync("my-datasets");
+            session.Errors.ShouldBeEmpty();
+        }
+    }
+
     private NeuroDataDbContext Context() =>
         new NeuroDataDbContextFactory(
             new DatabaseSettings(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(app.DataDirectory, "neurodata.db")};Foreign Keys=True"),

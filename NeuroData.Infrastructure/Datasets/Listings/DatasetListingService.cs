@@ -27,7 +27,9 @@ public sealed record DatasetListingView(
 /// <param name="VersionNumber">The latest ready version (null: nothing to list yet).</param>
 /// <param name="Missing">Access types offered by the dataset without an open listing for that version.</param>
 /// <param name="Listings">Every listing of the dataset, newest first.</param>
-public sealed record ListingPlan(int? VersionNumber, IReadOnlyList<DatasetAccessTypes> Missing, IReadOnlyList<DatasetListingView> Listings);
+/// <param name="Price">The dataset's current price (open listings with another price can be updated on chain).</param>
+/// <param name="Status">The dataset's state (open listings of a delisted dataset should be withdrawn on chain).</param>
+public sealed record ListingPlan(int? VersionNumber, IReadOnlyList<DatasetAccessTypes> Missing, IReadOnlyList<DatasetListingView> Listings, TokenAmount Price, DatasetStatus Status);
 
 /// <summary>The outcome of checking a seller's createListing transaction.</summary>
 /// <param name="Listing">The recorded listing; null while the transaction has no receipt yet (still pending).</param>
@@ -65,7 +67,7 @@ public sealed class DatasetListingService(
             : OfferedTypes(dataset.AccessTypes)
                 .Where(t => !listings.Any(l => l.VersionId == version.Id && l.AccessType == t && l.Status is DatasetListingStatus.Pending or DatasetListingStatus.Approved))
                 .ToList();
-        return new ListingPlan(version?.VersionNumber, missing, listings);
+        return new ListingPlan(version?.VersionNumber, missing, listings, dataset.Price, dataset.Status);
     }
 
     /// <summary>Every listing of these datasets, newest first.</summary>

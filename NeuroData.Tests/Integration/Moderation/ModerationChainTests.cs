@@ -197,6 +197,38 @@ public sealed class ModerationChainTests(PostgresCluster cluster, TestDatabases 
         (await db.Set<DatasetListing>().AnyAsync(l => l.DatasetId == seed.DatasetId, Ct)).ShouldBeFalse();
     }
 
+    [Theory]
+    [ClassData(typeof(AllProviders))]
+    public async Task Seller_UpdatesThePriceAndWithdrawsTheListing_FromTheirWallet_AndTheRowsFollowTheContract(DbProvider provider)
+    {
+        await anvil.RequireChainAsync();
+        var (listings, moderation) = Services(provider);
+        var sellers = new SellerDatasetService(new ContextFactory(() => ContextAsync(provider)), Clock);
+        var seed = await SeedPendingAsync(provider, DatasetAccessTypes.Download);
+        var moderator = new ModerationActor(await SeedUserAsync(provider, "mod"), true);
+        var listing = await ListOnChainAsync(listings, seed, DatasetAccessTypes.Download);
+        await moderation.ApproveAsync(moderator, seed.DatasetId, Ct);
+
+        await sellers.ChangePriceAsync(seed.Seller, seed.DatasetId, TokenAmount.FromTokens(9), Ct);
+        await SendAsWalletAsync(await listings.BuildUpdatePriceAsync(seed.Seller, listing.Id, TokenAmount.FromTokens(9), Ct));
+        var afterPrice = await listings.RefreshAsync(seed.DatasetId, Ct);
+        await sellers.DelistAsync(seed.Seller, seed.DatasetId, "Superseded by a better dataset", Ct);
+        await SendAsWalletAsync(await listings.BuildDelistAsync(seed.Seller, listing.Id, Ct));
+        var afterDelist = await listings.RefreshAsync(seed.DatasetId, Ct);
+
+        afterPrice.ShouldHaveSingleItem().Price.ShouldBe(TokenAmount.FromTokens(9));
+        afterDelist.ShouldHaveSingleItem().Status.ShouldBe(DatasetListingStatus.Delisted);
+        var onChain = await anvil.Gateway.GetListingAsync(listing.ChainListingId, Ct);
+        onChain!.Status.ShouldBe(ChainListingStatus.Delisted);
+        onChain.Price.ShouldBe(TokenAmount.FromTokens(9));
+        var stranger = await SeedUserAsync(provider, "stranger");
+        (await Should.ThrowAsync<DomainException>(() => listings.BuildDelistAsync(stranger, listing.Id, Ct))).Message.ShouldContain("not found among your listings");
+        await using var db = await ContextAsync(provider);
+        var dataset = await db.Datasets.AsNoTracking().SingleAsync(d => d.Id == seed.DatasetId, Ct);
+        dataset.Status.ShouldBe(DatasetStatus.Delisted);
+        dataset.ModerationReason.ShouldBe("Superseded by a better dataset");
+    }
+
     private static readonly string[][] PreviewRows = [["Berlin", "=HYPERLINK(\"http://evil\")"]];
 
     private sealed record Seed(Guid DatasetId, Guid Seller, EthAddress Wallet, Cid Cid);
