@@ -76,6 +76,7 @@ public static class DiscoveryWebSetup
     {
         services.AddSingleton<MarkdownRenderer>();
         services.AddScoped<Components.Pages.Datasets.Page.ViewedDatasets>();
+        services.AddSingleton<Operations.ICommandLineVerb, Operations.Bench.SearchBenchVerb>();
         return services;
     }
 }
