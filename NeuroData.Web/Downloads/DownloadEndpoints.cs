@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 using NeuroData.Domain.Ports;
 using NeuroData.Domain.Users;
+using NeuroData.Domain.Common;
 using NeuroData.Infrastructure.Datasets.Downloads;
+using NeuroData.Infrastructure.Storage;
 
 namespace NeuroData.Web.Downloads;
 
@@ -100,10 +102,9 @@ public static class DownloadEndpoints
 
             try
             {
-                var verified = await CopyAsync(source, context.Response.Body, length, full ? grant.Sha256Hex : null, ct);
+                var verified = await CopyAsync(source, context.Response.Body, length, full ? grant.Cid : null, ct);
                 if (!verified)
                 {
-                    // TODO(integrator): verify the CIDv0 with the storage helper's CID builder instead of the SHA-256.
                     logger.LogError("Dataset {DatasetId} version {Version}: the stored content does not match its CID {Cid}; download aborted", grant.DatasetId, grant.VersionNumber, grant.Cid);
                     context.Abort();
                 }
@@ -117,13 +118,14 @@ public static class DownloadEndpoints
     }
 
     /// <summary>
-    /// Copies exactly <paramref name="length"/> bytes. With <paramref name="expectedSha256"/> the whole file is hashed while it
-    /// streams and the last buffer is held back until the hash matches, so a client never receives a complete body of
-    /// tampered content. Returns false on a mismatch (nothing more written).
+    /// Copies exactly <paramref name="length"/> bytes. With <paramref name="expectedCid"/> the CIDv0 of the whole file is
+    /// computed while it streams (as <c>ipfs add</c> would) and the last buffer is held back until it matches, so a client
+    /// never receives a complete body of content that differs from what the seller published. Returns false on a
+    /// mismatch (nothing more written).
     /// </summary>
-    internal static async Task<bool> CopyAsync(Stream source, Stream destination, long length, string? expectedSha256, CancellationToken ct)
+    internal static async Task<bool> CopyAsync(Stream source, Stream destination, long length, Cid? expectedCid, CancellationToken ct)
     {
-        using var hash = expectedSha256 is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var hash = expectedCid is null ? null : new UnixFsBuilder();
         var current = new byte[BufferSize];
         var held = new byte[BufferSize];
         var heldCount = 0;
@@ -137,7 +139,7 @@ public static class DownloadEndpoints
             }
 
             remaining -= read;
-            hash?.AppendData(current, 0, read);
+            hash?.Append(current.AsSpan(0, read));
             if (heldCount > 0)
             {
                 await destination.WriteAsync(held.AsMemory(0, heldCount), ct);
@@ -151,7 +153,7 @@ public static class DownloadEndpoints
         {
             // Content beyond the recorded size is also a mismatch.
             var extra = await source.ReadAsync(current.AsMemory(0, 1), ct);
-            if (extra != 0 || !string.Equals(Convert.ToHexStringLower(hash.GetHashAndReset()), expectedSha256, StringComparison.OrdinalIgnoreCase))
+            if (extra != 0 || hash.Complete() != expectedCid)
             {
                 return false;
             }

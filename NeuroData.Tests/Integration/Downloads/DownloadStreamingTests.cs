@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using NeuroData.Domain.Common;
+using NeuroData.Infrastructure.Storage;
 using NeuroData.Web.Downloads;
 
 namespace NeuroData.Tests.Integration.Downloads;
@@ -47,7 +49,7 @@ public sealed class DownloadStreamingTests
         var content = RandomNumberGenerator.GetBytes(300_000);
         using var target = new MemoryStream();
 
-        var ok = await DownloadEndpoints.CopyAsync(new MemoryStream(content), target, content.Length, Convert.ToHexStringLower(SHA256.HashData(content)), Ct);
+        var ok = await DownloadEndpoints.CopyAsync(new MemoryStream(content), target, content.Length, await UnixFsBuilder.ComputeAsync(new MemoryStream(content), Ct), Ct);
 
         ok.ShouldBeTrue();
         target.ToArray().ShouldBe(content);
@@ -59,7 +61,7 @@ public sealed class DownloadStreamingTests
         var content = RandomNumberGenerator.GetBytes(300_000);
         using var target = new MemoryStream();
 
-        var ok = await DownloadEndpoints.CopyAsync(new MemoryStream(content), target, content.Length, new string('0', 64), Ct);
+        var ok = await DownloadEndpoints.CopyAsync(new MemoryStream(content), target, content.Length, Cid.Parse("QmbFMke1KXqnYyBBWxB74N4c5SBnJMVAiMNRcGu6x1AwQH"), Ct); // the empty file's CID
 
         ok.ShouldBeFalse();
         target.Length.ShouldBeLessThan(content.Length, "the client never receives the complete body of content that fails verification");
@@ -71,7 +73,7 @@ public sealed class DownloadStreamingTests
         var content = RandomNumberGenerator.GetBytes(1000);
         using var target = new MemoryStream();
 
-        var ok = await DownloadEndpoints.CopyAsync(new MemoryStream([.. content, 1]), target, content.Length, Convert.ToHexStringLower(SHA256.HashData(content)), Ct);
+        var ok = await DownloadEndpoints.CopyAsync(new MemoryStream([.. content, 1]), target, content.Length, await UnixFsBuilder.ComputeAsync(new MemoryStream(content), Ct), Ct);
 
         ok.ShouldBeFalse();
     }
