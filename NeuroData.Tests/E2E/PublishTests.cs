@@ -50,7 +50,7 @@ public sealed partial class PublishTests(AppServerFixture app, BrowserFixture br
 
         await Expect(page.Locator("#upload-progress")).ToHaveAttributeAsync("aria-valuenow", "100", new() { Timeout = 60_000 });
         await Expect(page.Locator("#upload-status")).ToHaveTextAsync("Ready", Processing);
-        await Expect(page.Locator("#upload-bytes")).ToContainTextAsync("1.");
+        await Expect(page.Locator("#upload-bytes")).ToHaveTextAsync("923.3 kB of 923.3 kB");
         await session.ScreenshotAsync("publish-2-uploaded");
 
         await page.Locator("#wizard-next").ClickAsync();

@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using NeuroData.Infrastructure.Chain;
@@ -126,55 +124,8 @@ public sealed partial class WalletSignInTests(AppServerFixture app, BrowserFixtu
         await session.ScreenshotAsync("wallet-signin-refused-switch");
     }
 
-    /// <summary>Installs the fake wallet before any page script runs.</summary>
-    private async Task InjectWalletAsync(IPage page, DevAccount account, bool onOtherChainAndRefusesToSwitch = false)
-    {
-        var rpc = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        page.Close += (_, _) => rpc.Dispose();
-        var id = 0;
-        await page.ExposeFunctionAsync<string, string, Task<string>>("__ndWalletRpc", async (method, paramsJson) =>
-        {
-            var body = $"{{\"jsonrpc\":\"2.0\",\"id\":{Interlocked.Increment(ref id)},\"method\":{System.Text.Json.JsonSerializer.Serialize(method)},\"params\":{paramsJson}}}";
-            using var content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
-            using var response = await rpc.PostAsync(app.ChainRpcUrl, content);
-            return await response.Content.ReadAsStringAsync();
-        });
-        await page.AddInitScriptAsync(ProviderScript
-            .Replace("__ACCOUNT__", account.Address.Value.ToLowerInvariant(), StringComparison.Ordinal)
-            .Replace("__STUBBORN__", onOtherChainAndRefusesToSwitch ? "true" : "false", StringComparison.Ordinal));
-    }
-
-    // What MetaMask does for a site it already trusts: share the account, forward the rest to the node.
-    private const string ProviderScript = """
-        (() => {
-          const account = '__ACCOUNT__';
-          const stubborn = __STUBBORN__; // on Ethereum mainnet, and the user refuses to switch
-          const listeners = {};
-          window.ethereum = {
-            isMetaMask: true,
-            async request({ method, params }) {
-              if (method === 'eth_requestAccounts' || method === 'eth_accounts') return [account];
-              if (stubborn && method === 'eth_chainId') return '0x1';
-              if (stubborn && method === 'wallet_switchEthereumChain') {
-                const error = new Error('User rejected the request.');
-                error.code = 4001;
-                throw error;
-              }
-              if (method === 'wallet_switchEthereumChain' || method === 'wallet_addEthereumChain' || method === 'wallet_watchAsset') return null;
-              const reply = JSON.parse(await window.__ndWalletRpc(method, JSON.stringify(params ?? [])));
-              if (reply.error) {
-                const error = new Error(reply.error.message);
-                error.code = reply.error.code;
-                error.data = reply.error.data;
-                throw error;
-              }
-              return reply.result;
-            },
-            on(event, fn) { (listeners[event] ??= []).push(fn); },
-            removeListener(event, fn) { listeners[event] = (listeners[event] ?? []).filter(f => f !== fn); },
-          };
-        })();
-        """;
+    private Task InjectWalletAsync(IPage page, DevAccount account, bool onOtherChainAndRefusesToSwitch = false) =>
+        InjectedWallet.InstallAsync(page, app, account.Address, onOtherChainAndRefusesToSwitch);
 
     [GeneratedRegex(@"/Account/Manage$")]
     private static partial Regex ManageUrl();
