@@ -68,6 +68,7 @@ public sealed partial class DatasetLifecycleTests(AppServerFixture app, BrowserF
         {
             await PageChecks.GotoAsync(visitor.Page, "/marketplace");
             await PageChecks.WaitForBlazorAsync(visitor.Page);
+            await Expect(visitor.Page.Locator("#search-form[data-interactive='true']")).ToBeAttachedAsync(new() { Timeout = 30_000 });
             await visitor.Page.Locator("#search-input").FillAsync(word);
             await visitor.Page.Locator("#search-submit").ClickAsync();
             var card = visitor.Page.Locator(".dataset-card").Filter(new() { HasText = word });

@@ -96,7 +96,7 @@ public sealed class OperationsEndpointTests(NeuroDataWebFactory factory) : IClas
 
         var html = await client.GetStringAsync(new Uri("/marketplace", UriKind.Relative), Ct);
 
-        html.ShouldContain("No datasets are listed here yet.");
+        html.ShouldContain("No datasets are listed yet.");
     }
 
     [Fact]
