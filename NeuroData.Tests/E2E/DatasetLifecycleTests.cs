@@ -63,6 +63,8 @@ public sealed partial class DatasetLifecycleTests(AppServerFixture app, BrowserF
             await moderator.ScreenshotAsync("lifecycle-3-approved");
         }
 
+        string datasetUrl;
+
         // 4. A visitor finds it by a word of its title and opens it: preview rows and profile charts.
         await using (var visitor = await browser.NewSessionAsync(app, Viewport.Phone))
         {
@@ -75,6 +77,7 @@ public sealed partial class DatasetLifecycleTests(AppServerFixture app, BrowserF
             await Expect(card).ToHaveCountAsync(1, new() { Timeout = 30_000 });
             await card.Locator("a").First.ClickAsync();
             await Expect(visitor.Page.Locator("#dataset-title")).ToHaveTextAsync($"Orchard yields {word}");
+            datasetUrl = new Uri(visitor.Page.Url).PathAndQuery;
             await Expect(visitor.Page.Locator("#dataset-preview")).ToContainTextAsync("'=SUM(A1:A2)"); // neutralised
             await Expect(visitor.Page.Locator("#dataset-charts")).ToBeVisibleAsync();
             await visitor.ScreenshotAsync("lifecycle-4-dataset-page");
@@ -82,8 +85,7 @@ public sealed partial class DatasetLifecycleTests(AppServerFixture app, BrowserF
         }
 
         // 5. The seller downloads the file from the dataset page: same bytes, and ipfs_cid agrees with the page's CID.
-        await PageChecks.GotoAsync(page, "/marketplace?q=" + word);
-        await page.Locator(".dataset-card").Filter(new() { HasText = word }).Locator("a").First.ClickAsync();
+        await PageChecks.GotoAsync(page, datasetUrl);
         var shownCid = (await page.Locator("#dataset-cid").InnerTextAsync()).Trim();
         var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#download-button").ClickAsync());
         var path = Path.Combine(Path.GetTempPath(), $"nd-e2e-{Guid.NewGuid():N}.csv");
