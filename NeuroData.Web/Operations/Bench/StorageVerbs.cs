@@ -9,7 +9,6 @@ public static class StorageVerbs
     public static IServiceCollection AddStorageVerbs(this IServiceCollection services)
     {
         services.AddSingleton<ICommandLineVerb, CidVerb>();
-        services.AddSingleton<ICommandLineVerb, BenchVerb>();
         return services;
     }
 
@@ -26,7 +25,9 @@ public static class StorageVerbs
             return await CidVerb.RunAsync([.. args.Skip(1)], Console.Out, Console.Error, cancellationToken);
         }
 
-        if (string.Equals(verb, "bench", StringComparison.OrdinalIgnoreCase))
+        // `bench search` needs the database services: it runs as a host verb (SearchBench).
+        if (string.Equals(verb, "bench", StringComparison.OrdinalIgnoreCase)
+            && !(args.Count > 1 && string.Equals(args[1], "search", StringComparison.OrdinalIgnoreCase)))
         {
             return await BenchVerb.RunAsync([.. args.Skip(1)], Console.Out, Console.Error, cancellationToken);
         }
