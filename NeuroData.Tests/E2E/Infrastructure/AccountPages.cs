@@ -71,7 +71,11 @@ public static partial class AccountPages
             await Task.Delay(500);
         }
 
-        await mine.First.ClickAsync();
+        // Go to the mail's own page rather than clicking: a click can land while the list is still being re-rendered
+        // (seen at phone width) and then nothing navigates.
+        var mailHref = await mine.First.GetAttributeAsync("href");
+        mailHref.ShouldNotBeNullOrWhiteSpace("a mail in the list has no link");
+        await PageChecks.GotoAsync(page, mailHref);
 
         await FollowLinkAsync(page, "Confirm your email");
         await Expect(page.GetByText("Thank you for confirming your email.")).ToBeVisibleAsync();
