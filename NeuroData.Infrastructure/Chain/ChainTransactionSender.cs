@@ -90,7 +90,10 @@ public sealed partial class ChainTransactionSender : IDisposable
             throw new ChainTransactionException($"The chain node could not be reached to send {what}: {ex.Message}", null, null, ex);
         }
 
-        input.Gas = new HexBigInteger(gas.Value * 12 / 10 + 10_000);
+        // The estimate is made against the pending block; gas can differ once mined (e.g. staking rewards accrue only
+        // when a second has passed, turning zero storage slots non-zero at 20,000 gas each). Unused gas is not paid for,
+        // so leave a wide margin rather than fail with "out of gas".
+        input.Gas = new HexBigInteger(GasLimitFor(gas.Value));
         string hashText;
         await _sendLock.WaitAsync(cancellationToken);
         try
@@ -126,7 +129,10 @@ public sealed partial class ChainTransactionSender : IDisposable
 
         // Mined but reverted (the state changed between estimate and mining): replay it to learn why.
         string? revertData = null;
-        string reason = "reverted";
+        var gasUsed = receipt.GasUsed?.Value ?? BigInteger.Zero;
+        string reason = gasUsed >= input.Gas.Value * 63 / 64
+            ? $"ran out of gas (used {gasUsed} of {input.Gas.Value})"
+            : $"reverted in block {receipt.BlockNumber.Value} (gas used {gasUsed} of {input.Gas.Value}); replaying it on the block before did not revert";
         try
         {
             await _web3.Eth.Transactions.Call.SendRequestAsync(input, new BlockParameter(new HexBigInteger(receipt.BlockNumber.Value - 1)));
@@ -139,6 +145,9 @@ public sealed partial class ChainTransactionSender : IDisposable
 
         throw Refused(what, revertData, reason, hash, null);
     }
+
+    /// <summary>The gas limit sent for an estimate: half again plus 50,000 (room for a few storage slots set from zero).</summary>
+    public static BigInteger GasLimitFor(BigInteger estimate) => estimate * 3 / 2 + 50_000;
 
     private async Task<TransactionReceipt> WaitForReceiptAsync(TxHash hash, string what, CancellationToken cancellationToken)
     {
