@@ -9,6 +9,7 @@ using NeuroData.Infrastructure.Datasets.Engagement;
 using NeuroData.Infrastructure.Datasets.Moderation;
 using NeuroData.Infrastructure.Indexing;
 using NeuroData.Infrastructure.Ingest;
+using NeuroData.Infrastructure.Jobs;
 using NeuroData.Infrastructure.Persistence;
 using NeuroData.Infrastructure.Storage;
 
@@ -20,6 +21,7 @@ public static class DependencyInjection
     public static IHostApplicationBuilder AddInfrastructure(this IHostApplicationBuilder builder)
     {
         builder.AddPersistence();
+        builder.AddJobs(); // Quartz scheduler (NeuroData:Jobs)
         builder.AddChain();
         builder.AddChainIndexer();
         builder.AddSiwe();

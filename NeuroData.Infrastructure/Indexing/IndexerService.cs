@@ -43,7 +43,11 @@ public sealed record IndexerSnapshot(long? LastBlock, long? ChainHead, DateTimeO
 }
 
 /// <summary>A batch of chain events reached the database; pages showing these accounts should refresh.</summary>
-public sealed record ChainMirrorUpdate(ChainId ChainId, long LastBlock, IReadOnlyCollection<EthAddress> TouchedAccounts, bool Reorganised);
+public sealed record ChainMirrorUpdate(ChainId ChainId, long LastBlock, IReadOnlyCollection<EthAddress> TouchedAccounts, bool Reorganised)
+{
+    /// <summary>Application users whose purchases, escrows, disputes or payouts the reconcilers changed in this pass.</summary>
+    public IReadOnlyCollection<Guid> TouchedUsers { get; init; } = [];
+}
 
 /// <summary>In-process fan-out of mirror updates to open pages (each Blazor circuit subscribes and unsubscribes).</summary>
 public sealed class ChainMirrorNotifier
@@ -63,6 +67,7 @@ public sealed class IndexerHostedService(
     IDbContextFactory<NeuroDataDbContext> contexts,
     IndexerStatus status,
     ChainMirrorNotifier notifier,
+    ChainReconciliation reconciliation,
     TimeProvider clock,
     ILoggerFactory loggers) : BackgroundService
 {
@@ -121,13 +126,19 @@ public sealed class IndexerHostedService(
 
     private async Task RunAsWriterAsync(CancellationToken ct)
     {
+        // Catch up the application rows with whatever the mirror already holds (a restart, a crash mid-pass).
+        await reconciliation.RunAsync(indexer.Options.ChainId, ct).ConfigureAwait(false);
         while (!ct.IsCancellationRequested)
         {
             var pass = await indexer.RunOnceAsync(ct).ConfigureAwait(false);
             status.Update(s => s with { LastBlock = pass.LastBlock, ChainHead = pass.ChainHead, LastPassAt = clock.GetUtcNow(), LastError = null });
             if (pass.Outcome is IndexerPassOutcome.Advanced or IndexerPassOutcome.ReorgReverted)
             {
-                notifier.Publish(new ChainMirrorUpdate(indexer.Options.ChainId, pass.LastBlock, pass.TouchedAccounts, pass.Outcome == IndexerPassOutcome.ReorgReverted));
+                var users = await reconciliation.RunAsync(indexer.Options.ChainId, ct).ConfigureAwait(false);
+                notifier.Publish(new ChainMirrorUpdate(indexer.Options.ChainId, pass.LastBlock, pass.TouchedAccounts, pass.Outcome == IndexerPassOutcome.ReorgReverted)
+                {
+                    TouchedUsers = users,
+                });
                 continue;
             }
 

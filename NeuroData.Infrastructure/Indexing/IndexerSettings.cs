@@ -82,6 +82,7 @@ public static class IndexerSetup
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<IndexerStatus>();
         builder.Services.AddSingleton<ChainMirrorNotifier>();
+        builder.Services.AddSingleton<ChainReconciliation>();
         if (settings.Enabled)
         {
             builder.Services.AddHostedService<IndexerHostedService>();
