@@ -160,6 +160,80 @@ public sealed class Purchase : Entity
         Status = PurchaseStatus.Refunded;
     }
 
+    /// <summary>
+    /// A purchase the platform learns about from the chain only (bought outside the app, or the app's pending row was
+    /// lost): already paid, so it starts Confirmed. The chain is the truth, so the dataset's current state is not checked.
+    /// </summary>
+    public static Purchase FromChain(Guid buyerId, Guid sellerId, Guid datasetId, Guid versionId, DatasetAccessTypes accessType, TokenAmount price, TokenAmount fee, long onChainEscrowId, DateTimeOffset now)
+    {
+        Guard.Id(buyerId, "The buyer");
+        Guard.Id(sellerId, "The seller");
+        Guard.Id(datasetId, "The dataset");
+        Guard.Id(versionId, "The version");
+        if (accessType is not (DatasetAccessTypes.Download or DatasetAccessTypes.TrainingOnly))
+        {
+            throw new DomainException("A purchase is for exactly one access type: download or training-only.");
+        }
+
+        var purchase = new Purchase(buyerId, sellerId, datasetId, versionId, accessType, price, fee, now);
+        purchase.Confirm(onChainEscrowId, onChainEscrowId, now);
+        return purchase;
+    }
+
+    /// <summary>
+    /// Brings the purchase in step with its escrow on chain (the chain is the truth, so any paid state may follow any
+    /// other, e.g. after a reorganisation). <paramref name="status"/> is Confirmed, Completed or Refunded.
+    /// Returns whether anything changed (running it again with the same facts changes nothing).
+    /// </summary>
+    public bool FollowChain(long onChainEscrowId, PurchaseStatus status, DateTimeOffset now)
+    {
+        if (status is not (PurchaseStatus.Confirmed or PurchaseStatus.Completed or PurchaseStatus.Refunded))
+        {
+            throw new DomainException($"A purchase with an escrow on chain is confirmed, completed or refunded, not {status}.");
+        }
+
+        var escrowId = Guard.NotNegative(onChainEscrowId, "An on-chain escrow id");
+        if (Status == status && OnChainEscrowId == escrowId)
+        {
+            return false;
+        }
+
+        if (Status == PurchaseStatus.Failed)
+        {
+            // The wallet's transaction was given up, yet the chain shows the escrow: the chain wins.
+            FailureReason = null;
+        }
+
+        OnChainPurchaseId = escrowId;
+        OnChainEscrowId = escrowId;
+        ConfirmedAt ??= now;
+        ClosedAt = status == PurchaseStatus.Confirmed ? null : ClosedAt ?? now;
+        Status = status;
+        return true;
+    }
+
+    /// <summary>
+    /// A chain reorganisation removed the escrow this purchase was confirmed by. With a wallet transaction attached the
+    /// purchase goes back to Pending (the transaction may be mined again); without one it fails with the reason.
+    /// </summary>
+    public void LoseEscrow(string reason, DateTimeOffset now)
+    {
+        OnChainPurchaseId = null;
+        OnChainEscrowId = null;
+        ConfirmedAt = null;
+        if (ChainTransactionId is not null)
+        {
+            ClosedAt = null;
+            FailureReason = null;
+            Status = PurchaseStatus.Pending;
+            return;
+        }
+
+        FailureReason = Guard.Text(reason, "A failure reason", FailureMaxLength);
+        ClosedAt = now;
+        Status = PurchaseStatus.Failed;
+    }
+
     private void RequireStatus(PurchaseStatus expected, string verb)
     {
         if (Status != expected)

@@ -583,7 +583,8 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("PurchaseId");
+                    b.HasIndex("PurchaseId")
+                        .IsUnique();
 
                     b.ToTable("Refunds", (string)null);
                 });

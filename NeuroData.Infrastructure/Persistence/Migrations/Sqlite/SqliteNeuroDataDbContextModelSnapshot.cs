@@ -623,7 +623,8 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("PurchaseId");
+                    b.HasIndex("PurchaseId")
+                        .IsUnique();
 
                     b.ToTable("Refunds", (string)null);
                 });
