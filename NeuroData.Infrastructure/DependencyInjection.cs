@@ -31,7 +31,7 @@ public static class DependencyInjection
         builder.Services.AddDatasetPublishing(builder.Configuration); // uploads, ingest worker, publishing service
         builder.Services.AddDatasetDiscovery(builder.Configuration);
         builder.Services.AddDatasetModeration(builder.Configuration);
-        builder.Services.AddPurchases(); // purchases, escrows, fees, refunds follow the chain mirror (reconciler order 10)
+        builder.Services.AddPurchases(builder.Configuration); // purchases, escrows, fees, refunds follow the chain mirror (reconciler order 10)
         return builder;
     }
 

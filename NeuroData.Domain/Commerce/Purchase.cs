@@ -81,7 +81,11 @@ public sealed class Purchase : Entity
     public bool GrantsAccess => Status is PurchaseStatus.Confirmed or PurchaseStatus.Completed;
 
     /// <summary>Starts a purchase of the dataset's given version at its current price.</summary>
-    public static Purchase Start(Dataset dataset, DatasetVersion version, Guid buyerId, DatasetAccessTypes accessType, int feeBasisPoints, DateTimeOffset now)
+    public static Purchase Start(Dataset dataset, DatasetVersion version, Guid buyerId, DatasetAccessTypes accessType, int feeBasisPoints, DateTimeOffset now) =>
+        Start(dataset, version, buyerId, accessType, dataset?.Price ?? TokenAmount.Zero, feeBasisPoints, now);
+
+    /// <summary>Starts a purchase at the price of the on-chain listing (what the buyer's wallet will pay).</summary>
+    public static Purchase Start(Dataset dataset, DatasetVersion version, Guid buyerId, DatasetAccessTypes accessType, TokenAmount listedPrice, int feeBasisPoints, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(version);
@@ -106,7 +110,12 @@ public sealed class Purchase : Entity
             throw new DomainException($"'{dataset.Title}' does not offer {accessType} access.");
         }
 
-        return new Purchase(buyerId, dataset.SellerId, dataset.Id, version.Id, accessType, dataset.Price, dataset.Price.MultiplyBasisPoints(feeBasisPoints), now);
+        if (listedPrice.IsZero)
+        {
+            throw new DomainException("A purchase needs a price above zero.");
+        }
+
+        return new Purchase(buyerId, dataset.SellerId, dataset.Id, version.Id, accessType, listedPrice, listedPrice.MultiplyBasisPoints(feeBasisPoints), now);
     }
 
     public void AttachTransaction(Guid chainTransactionId)

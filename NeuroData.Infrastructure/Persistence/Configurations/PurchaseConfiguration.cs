@@ -29,5 +29,11 @@ internal sealed class PurchaseConfiguration : IEntityTypeConfiguration<Purchase>
         builder.HasIndex(p => p.DatasetId);
         builder.HasIndex(p => p.SellerId);
         builder.HasIndex(p => p.OnChainPurchaseId).IsUnique();
+
+        // One pending purchase per buyer, version and access type: a repeated request finds it instead of paying twice.
+        builder.HasIndex(p => new { p.BuyerId, p.DatasetVersionId, p.AccessType })
+            .IsUnique()
+            .HasFilter("\"Status\" = 'Pending'")
+            .HasDatabaseName("IX_Purchases_OnePendingPerBuyerListing");
     }
 }

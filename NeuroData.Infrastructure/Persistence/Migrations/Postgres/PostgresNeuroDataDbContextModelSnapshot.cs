@@ -551,6 +551,11 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
 
                     b.HasIndex("BuyerId", "DatasetId");
 
+                    b.HasIndex("BuyerId", "DatasetVersionId", "AccessType")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Purchases_OnePendingPerBuyerListing")
+                        .HasFilter("\"Status\" = 'Pending'");
+
                     b.ToTable("Purchases", (string)null);
                 });
 

@@ -586,6 +586,11 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasIndex("BuyerId", "DatasetId");
 
+                    b.HasIndex("BuyerId", "DatasetVersionId", "AccessType")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Purchases_OnePendingPerBuyerListing")
+                        .HasFilter("\"Status\" = 'Pending'");
+
                     b.ToTable("Purchases", (string)null);
                 });
 
