@@ -22,6 +22,7 @@ public static class PurchasesSetup
             sp.GetRequiredService<CommerceSettings>(),
             sp.GetService<IndexerStatus>()));
         services.AddSingleton<PurchaseService>();
+        services.AddSingleton<PurchaseQueries>();
         return services;
     }
 }
