@@ -61,6 +61,42 @@ public sealed class PurchaseChainHarness : IAsyncDisposable
 
     public PurchaseReconciler Reconciler => new(Db, TimeProvider.System, NullLogger<PurchaseReconciler>.Instance);
 
+    /// <summary>The app's purchase service on this chain (real gateway, real transaction builder).</summary>
+    public PurchaseService Purchases
+    {
+        get
+        {
+            var context = new ChainContext(Chain.Settings);
+            context.SetContracts(Chain.Contracts);
+            return new PurchaseService(Db, context, new ChainGateway(context), new TransactionRequestBuilder(context), TimeProvider.System);
+        }
+    }
+
+    public EntitlementService Entitlements(int confirmations = 0) => new(Db, new CommerceSettings { DownloadConfirmations = confirmations });
+
+    /// <summary>The listing row id of a listed dataset (what the panel passes to StartAsync).</summary>
+    public async Task<Guid> ListingRowAsync(ListedDataset listed, CancellationToken ct)
+    {
+        await using var db = await Db.CreateDbContextAsync(ct);
+        return await db.Set<DatasetListing>().Where(l => l.ChainListingId == listed.ListingId).Select(l => l.Id).SingleAsync(ct);
+    }
+
+    /// <summary>What a wallet does with a server-built transaction: signs it with the key and sends it (gas fixed, so a revert is mined).</summary>
+    public async Task<Nethereum.RPC.Eth.DTOs.TransactionReceipt> WalletSendAsync(string privateKey, NeuroData.Domain.Ports.UnsignedTransaction tx, CancellationToken ct)
+    {
+        var web3 = new Nethereum.Web3.Web3(new Nethereum.Web3.Accounts.Account(privateKey, Chain.Settings.ChainId.Value), Chain.Settings.RpcUrl);
+        web3.TransactionManager.UseLegacyAsDefault = false;
+        var input = new Nethereum.RPC.Eth.DTOs.TransactionInput(tx.Data, tx.To.Value, tx.From.Value, new Nethereum.Hex.HexTypes.HexBigInteger(900_000), new Nethereum.Hex.HexTypes.HexBigInteger(tx.Value));
+        return await web3.TransactionManager.SendTransactionAndWaitForReceiptAsync(input, cancellationToken: ct);
+    }
+
+    /// <summary>What a wallet does for eth_signTypedData_v4.</summary>
+    public static string SignTypedData(string privateKey, string typedDataJson) =>
+        new Nethereum.Signer.EIP712.Eip712TypedDataSigner().SignTypedDataV4(typedDataJson, new Nethereum.Signer.EthECKey(privateKey));
+
+    public async Task<BigInteger> NcrBalanceAsync(EthAddress account, CancellationToken ct) =>
+        await QueryAsync(Chain.Contracts.NeuroCoin, new BalanceOfFunction { Account = account.Value }, ct);
+
     public ChainId ChainId => Chain.Settings.ChainId;
 
     private string? File { get; }
@@ -138,7 +174,7 @@ public sealed class PurchaseChainHarness : IAsyncDisposable
         using var seller = Chain.Sender(DevAccounts.Seller);
         using var moderator = Chain.Sender(DevAccounts.Moderator);
         var accessType = access.HasFlag(DatasetAccessTypes.Download) ? DatasetAccessTypes.Download : DatasetAccessTypes.TrainingOnly;
-        var digest = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var digest = NeuroData.Infrastructure.Datasets.Listings.ContentDigest.FromCid(version.Cid);
         var created = await seller.SendAsync(Chain.Contracts.DataMarketplace, new CreateListingFunction
         {
             ContentDigest = digest,
