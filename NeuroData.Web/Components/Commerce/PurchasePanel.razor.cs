@@ -139,6 +139,32 @@ public sealed partial class PurchasePanel
         return Task.CompletedTask;
     }
 
+    /// <summary>Connects the wallet (eth_requestAccounts) to show the balance before buying.</summary>
+    private async Task ConnectAsync()
+    {
+        if (_wallet is null || _busy)
+        {
+            return;
+        }
+
+        _error = null;
+        var connected = await _wallet.ConnectAsync(null, ExpectedChain);
+        if (!connected.Ok || connected.Value is not { Accounts.Length: > 0 })
+        {
+            Fail(connected.Code, connected.Message);
+            return;
+        }
+
+        if (EthAddress.TryParse(connected.Value.Accounts[0], out var account, out var problem))
+        {
+            await ShowBalanceAsync(account);
+        }
+        else
+        {
+            _error = problem;
+        }
+    }
+
     private async Task ShowBalanceAsync(EthAddress account)
     {
         _account = account.Value;
