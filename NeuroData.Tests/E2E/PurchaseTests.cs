@@ -27,8 +27,10 @@ public sealed partial class PurchaseTests(AppServerFixture app, BrowserFixture b
         // NCR for the buyer from the dev faucet.
         await PageChecks.GotoAsync(page, "/dev/faucet");
         await PageChecks.WaitForBlazorAsync(page);
+        await Expect(page.Locator("#faucet-send")).ToBeEnabledAsync(new() { Timeout = 30_000 });
         await page.Locator("#faucet-address").FillAsync(Buyer.Value);
         await page.Locator("#faucet-address").BlurAsync();
+        await Expect(page.Locator("#faucet-address")).ToHaveValueAsync(Buyer.Value);
         await page.Locator("#faucet-send").ClickAsync();
         await Expect(page.Locator("#faucet-done")).ToContainTextAsync("NCR", new() { Timeout = 60_000 });
 
@@ -73,6 +75,8 @@ public sealed partial class PurchaseTests(AppServerFixture app, BrowserFixture b
         await Expect(page.Locator("#purchase-stepper")).ToHaveAttributeAsync("data-step", "confirmed", new() { Timeout = 120_000 });
         await Expect(page.Locator("#purchase-status")).ToContainTextAsync("Purchase confirmed");
         await Expect(page.Locator("#purchase-error")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#purchase-owned")).ToBeVisibleAsync();
+        await Expect(page.Locator("#buy-button")).ToHaveCountAsync(0, new() { Timeout = 5_000 });
         await session.ScreenshotAsync("purchase-2-confirmed");
 
         // The download opens at once on the dev chain (0 confirmations) and is the file the CID names.

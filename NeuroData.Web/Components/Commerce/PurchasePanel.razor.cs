@@ -59,6 +59,11 @@ public sealed partial class PurchasePanel
 
     private PurchaseOption? Selected => _quote?.Options.FirstOrDefault(o => o.AccessType == _access);
 
+    /// <summary>The viewer already has a paid purchase of this access type and version (a second one would pay twice).</summary>
+    private bool Owns(PurchaseOption option) =>
+        _quote?.Owned.Any(p => p.AccessType == option.AccessType && p.VersionNumber == option.VersionNumber
+            && p.Status is PurchaseStatus.Confirmed or PurchaseStatus.Completed) == true;
+
     private bool Insufficient => Selected is { } o && _balance is { } b && b < o.Price;
 
     private string? ExpectedChain => _chain is null ? null : WalletInterop.ToHexChainId(_chain.ChainId.Value);
