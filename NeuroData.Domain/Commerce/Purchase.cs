@@ -77,6 +77,12 @@ public sealed class Purchase : Entity
 
     public string? FailureReason { get; private set; }
 
+    /// <summary>When the buyer claimed the platform could not deliver what was listed (a refund claim, reason "not delivered").</summary>
+    public DateTimeOffset? DeliveryClaimedAt { get; private set; }
+
+    /// <summary>What could not be delivered, as the platform found it when the buyer claimed.</summary>
+    public string? DeliveryClaim { get; private set; }
+
     /// <summary>True while the buyer may use the data (paid, not refunded).</summary>
     public bool GrantsAccess => Status is PurchaseStatus.Confirmed or PurchaseStatus.Completed;
 
@@ -241,6 +247,22 @@ public sealed class Purchase : Entity
         FailureReason = Guard.Text(reason, "A failure reason", FailureMaxLength);
         ClosedAt = now;
         Status = PurchaseStatus.Failed;
+    }
+
+    /// <summary>
+    /// Records the buyer's one-click refund claim for a paid purchase the platform cannot deliver (only while the escrow
+    /// still holds the money). Claiming again changes nothing.
+    /// </summary>
+    public void ClaimNotDelivered(string problem, DateTimeOffset now)
+    {
+        if (DeliveryClaimedAt is not null)
+        {
+            return;
+        }
+
+        RequireStatus(PurchaseStatus.Confirmed, "claimed as not delivered");
+        DeliveryClaim = Guard.Text(problem, "What was not delivered", FailureMaxLength);
+        DeliveryClaimedAt = now;
     }
 
     private void RequireStatus(PurchaseStatus expected, string verb)

@@ -19,15 +19,60 @@ public sealed record Entitlement(bool CanTrain, bool CanDownload, string Reason,
     public static Entitlement Owner { get; } = new(true, true, string.Empty, null, 0, null);
 }
 
+/// <summary>A paid download the platform cannot deliver as listed (<see cref="ClaimedAt"/>: the buyer claimed a refund).</summary>
+public sealed record DeliveryIssue(Guid PurchaseId, long? EscrowId, string Problem, DateTimeOffset? ClaimedAt);
+
 /// <summary>
 /// The one place that decides who may train on or download a dataset version. Training access comes as soon as the
 /// purchase is indexed (Confirmed or Completed, not Refunded); the data key for a download only once the escrow is
 /// <see cref="CommerceSettings.DownloadConfirmations"/> blocks deep, and only for download purchases of that version
 /// whose on-chain content digest matches the version the platform stores. Training-only purchases never download.
 /// </summary>
-public sealed class EntitlementService(IDbContextFactory<NeuroDataDbContext> dbFactory, CommerceSettings settings, IndexerStatus? indexerStatus = null)
+public sealed class EntitlementService(IDbContextFactory<NeuroDataDbContext> dbFactory, CommerceSettings settings, IndexerStatus? indexerStatus = null, TimeProvider? clock = null)
 {
     public const string NotDeliveredReason = "not delivered";
+
+    /// <summary>The viewer's paid download purchases of the dataset that the platform cannot deliver as listed.</summary>
+    public async Task<IReadOnlyList<DeliveryIssue>> DeliveryIssuesAsync(Guid buyerId, Guid datasetId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var purchases = await db.Purchases.AsNoTracking()
+            .Where(p => p.BuyerId == buyerId && p.DatasetId == datasetId && p.AccessType == DatasetAccessTypes.Download && p.Status == PurchaseStatus.Confirmed)
+            .ToListAsync(cancellationToken);
+        var issues = new List<DeliveryIssue>();
+        foreach (var purchase in purchases)
+        {
+            var check = await CheckDownloadAsync(db, purchase, purchase.DatasetVersionId, cancellationToken);
+            if (check.Problem is not null)
+            {
+                issues.Add(new DeliveryIssue(purchase.Id, purchase.OnChainEscrowId, check.Problem, purchase.DeliveryClaimedAt));
+            }
+        }
+
+        return issues;
+    }
+
+    /// <summary>
+    /// The buyer's one-click refund claim ("not delivered"): re-checks on the server that the platform really cannot
+    /// deliver, then records it on the purchase (the dispute itself is opened on chain from the escrow page).
+    /// </summary>
+    public async Task<DeliveryIssue> ClaimNotDeliveredAsync(Guid buyerId, Guid purchaseId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var purchase = await db.Purchases.FirstOrDefaultAsync(p => p.Id == purchaseId && p.BuyerId == buyerId, cancellationToken)
+            ?? throw new Domain.Common.DomainException("No such purchase.");
+        var check = purchase.AccessType == DatasetAccessTypes.Download
+            ? await CheckDownloadAsync(db, purchase, purchase.DatasetVersionId, cancellationToken)
+            : (0, null);
+        if (check.Problem is null)
+        {
+            throw new Domain.Common.DomainException("The platform can deliver this purchase: download it from the dataset page.");
+        }
+
+        purchase.ClaimNotDelivered(check.Problem, (clock ?? TimeProvider.System).GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
+        return new DeliveryIssue(purchase.Id, purchase.OnChainEscrowId, check.Problem, purchase.DeliveryClaimedAt);
+    }
 
     public async Task<Entitlement> GetAsync(Guid userId, bool isAdmin, Guid datasetId, Guid versionId, CancellationToken cancellationToken = default)
     {

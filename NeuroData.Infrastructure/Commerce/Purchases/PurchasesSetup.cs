@@ -20,7 +20,8 @@ public static class PurchasesSetup
         services.AddSingleton(sp => new EntitlementService(
             sp.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Persistence.NeuroDataDbContext>>(),
             sp.GetRequiredService<CommerceSettings>(),
-            sp.GetService<IndexerStatus>()));
+            sp.GetService<IndexerStatus>(),
+            sp.GetService<TimeProvider>()));
         services.AddSingleton<PurchaseService>();
         services.AddSingleton<PurchaseQueries>();
         return services;

@@ -23,6 +23,7 @@ internal sealed class PurchaseConfiguration : IEntityTypeConfiguration<Purchase>
         builder.Property(p => p.Price).IsRequired();
         builder.Property(p => p.Fee).IsRequired();
         builder.Property(p => p.FailureReason).HasMaxLength(Purchase.FailureMaxLength);
+        builder.Property(p => p.DeliveryClaim).HasMaxLength(Purchase.FailureMaxLength);
         builder.Ignore(p => p.GrantsAccess);
 
         builder.HasIndex(p => new { p.BuyerId, p.DatasetId });

@@ -63,6 +63,7 @@ public sealed class PurchasePanelTests : BunitContext, IAsyncLifetime
         }
 
         Services.AddSingleton(_anvil.Settings);
+        Services.AddSingleton(new EntitlementService(_factory, new CommerceSettings { DownloadConfirmations = 0 }));
         Services.AddSingleton(new PurchaseService(_factory, _anvil.Context, _anvil.Gateway, _anvil.Builder, TimeProvider.System));
         _seller = await UserAsync("seller", DevAccounts.Seller.Address);
         _buyer = await UserAsync("buyer", DevAccounts.Buyer.Address);

@@ -24,6 +24,7 @@ public sealed partial class PurchasePanel
 
     private readonly CancellationTokenSource _cts = new();
     private PurchaseQuote? _quote;
+    private IReadOnlyList<DeliveryIssue> _issues = [];
     private string? _loadError;
     private DatasetAccessTypes _access;
     private WalletInterop? _wallet;
@@ -50,6 +51,8 @@ public sealed partial class PurchasePanel
     [Parameter] public EventCallback OnPurchased { get; set; }
 
     [Inject] private PurchaseService Purchases { get; set; } = null!;
+
+    [Inject] private EntitlementService Entitlements { get; set; } = null!;
 
     [Inject] private IServiceProvider Services { get; set; } = null!;
 
@@ -121,6 +124,7 @@ public sealed partial class PurchasePanel
         try
         {
             _quote = await Purchases.GetQuoteAsync(UserId ?? Guid.Empty, DatasetId, _cts.Token);
+            _issues = UserId is { } viewer ? await Entitlements.DeliveryIssuesAsync(viewer, DatasetId, _cts.Token) : [];
             _loadError = null;
             if (Selected is null && _quote.Options.Count > 0)
             {
@@ -135,6 +139,30 @@ public sealed partial class PurchasePanel
         {
             Logger.LogWarning(ex, "The purchase panel of dataset {DatasetId} could not read the chain", DatasetId);
             _loadError = "The chain node could not be reached, so the price and fee cannot be shown. Try again in a moment.";
+        }
+    }
+
+    /// <summary>One click: the platform re-checks that it cannot deliver and records the refund claim ("not delivered").</summary>
+    private async Task ClaimAsync(DeliveryIssue issue)
+    {
+        if (UserId is not { } buyerId || _busy)
+        {
+            return;
+        }
+
+        _busy = true;
+        try
+        {
+            await Entitlements.ClaimNotDeliveredAsync(buyerId, issue.PurchaseId, _cts.Token);
+            _issues = await Entitlements.DeliveryIssuesAsync(buyerId, DatasetId, _cts.Token);
+        }
+        catch (DomainException ex)
+        {
+            _error = ex.Message;
+        }
+        finally
+        {
+            _busy = false;
         }
     }
 

@@ -511,6 +511,13 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<Guid>("DatasetVersionId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("DeliveryClaim")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTimeOffset?>("DeliveryClaimedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("FailureReason")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");

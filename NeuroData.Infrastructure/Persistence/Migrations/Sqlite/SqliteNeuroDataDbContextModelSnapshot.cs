@@ -540,6 +540,14 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<Guid>("DatasetVersionId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DeliveryClaim")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeliveryClaimedAt")
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FailureReason")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");

@@ -115,6 +115,14 @@ public sealed class EntitlementTests(PostgresCluster cluster, DownloadFactories 
 
         var factory = app.Services.GetRequiredService<IDbContextFactory<NeuroDataDbContext>>();
         var deep = new EntitlementService(factory, new CommerceSettings { DownloadConfirmations = 3 });
+        Guid purchaseId;
+        await using (var db = await app.ContextAsync(Ct))
+        {
+            purchaseId = await db.Purchases.Where(p => p.BuyerId == buyer).Select(p => p.Id).SingleAsync(Ct);
+        }
+
+        (await Should.ThrowAsync<DomainException>(() => deep.ClaimNotDeliveredAsync(buyer, purchaseId, Ct)))
+            .Message.ShouldContain("can deliver this purchase", customMessage: "no refund claim while the files match the listing");
 
         var waiting = await deep.GetAsync(buyer, false, seed.DatasetId, seed.V1, Ct);
         waiting.CanTrain.ShouldBeTrue("training does not wait for confirmations");
@@ -136,6 +144,18 @@ public sealed class EntitlementTests(PostgresCluster cluster, DownloadFactories 
         mismatch.CanDownload.ShouldBeFalse();
         mismatch.CanTrain.ShouldBeTrue();
         mismatch.DeliveryProblem.ShouldNotBeNull().ShouldContain("not the ones the seller listed");
+
+        (await Should.ThrowAsync<DomainException>(() => deep.ClaimNotDeliveredAsync(Guid.NewGuid(), purchaseId, Ct))).Message.ShouldBe("No such purchase.", "only the buyer claims");
+        var claim = await deep.ClaimNotDeliveredAsync(buyer, purchaseId, Ct);
+        claim.ClaimedAt.ShouldNotBeNull();
+        claim.EscrowId.ShouldBe(escrowId);
+        (await deep.DeliveryIssuesAsync(buyer, seed.DatasetId, Ct)).ShouldHaveSingleItem().ClaimedAt.ShouldBe(claim.ClaimedAt);
+        await using (var db = await app.ContextAsync(Ct))
+        {
+            var claimed = await db.Purchases.SingleAsync(p => p.Id == purchaseId, Ct);
+            claimed.DeliveryClaimedAt.ShouldNotBeNull();
+            claimed.DeliveryClaim.ShouldNotBeNull().ShouldContain("not the ones the seller listed");
+        }
     }
 
     private static async Task SetCursorAsync(DownloadWebFactory app, ChainId chainId, long block)
