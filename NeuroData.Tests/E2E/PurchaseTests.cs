@@ -103,6 +103,7 @@ public sealed partial class PurchaseTests(AppServerFixture app, BrowserFixture b
         await Expect(page.Locator("#purchase-panel")).ToBeVisibleAsync();
         (await PageChecks.HorizontalOverflowAsync(page)).ShouldBe(0, string.Join(", ", await PageChecks.OverflowingElementsAsync(page)));
         await Screenshots.SaveAsync(page, "purchase-1-panel", Viewport.Phone);
+        await page.Locator("#purchase-panel").ScreenshotAsync(new() { Path = Path.Combine(Screenshots.Directory, "purchase-panel-only-phone.png") });
     }
 
     [GeneratedRegex(@"/Account/Manage$")]
