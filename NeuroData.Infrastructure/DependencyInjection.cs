@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using NeuroData.Infrastructure.Auth;
 using NeuroData.Infrastructure.Chain;
+using NeuroData.Infrastructure.Commerce.Purchases;
 using NeuroData.Infrastructure.Datasets.Publishing;
 using NeuroData.Infrastructure.Datasets.Engagement;
 using NeuroData.Infrastructure.Datasets.Moderation;
@@ -30,6 +31,7 @@ public static class DependencyInjection
         builder.Services.AddDatasetPublishing(builder.Configuration); // uploads, ingest worker, publishing service
         builder.Services.AddDatasetDiscovery(builder.Configuration);
         builder.Services.AddDatasetModeration(builder.Configuration);
+        builder.Services.AddPurchases(builder.Configuration); // purchases, escrows, fees, refunds follow the chain mirror (reconciler order 10)
         return builder;
     }
 

@@ -219,6 +219,60 @@ public sealed class Escrow : Entity
         Close(EscrowState.Resolved, now);
     }
 
+    /// <summary>The purchase this escrow pays for, once the platform knows the buyer (links are never moved).</summary>
+    public void LinkPurchase(Guid purchaseId)
+    {
+        var id = Guard.Id(purchaseId, "The purchase");
+        if (PurchaseId is { } existing && existing != id)
+        {
+            throw new DomainException($"Escrow #{OnChainId} already belongs to another purchase.");
+        }
+
+        PurchaseId = id;
+    }
+
+    /// <summary>
+    /// Copies the contract's state (the chain is the truth: after a reorganisation a closed escrow may even reopen).
+    /// <paramref name="tranchesReleased"/> counts the milestones already paid. Returns whether anything changed.
+    /// </summary>
+    public bool FollowChain(EscrowState state, int tranchesReleased, int? sellerShareBps, DateTimeOffset now)
+    {
+        var changed = false;
+        var released = state == EscrowState.Released ? _milestones.Count : Math.Clamp(tranchesReleased, 0, _milestones.Count);
+        foreach (var m in _milestones)
+        {
+            var shouldBeReleased = m.Index < released;
+            if (shouldBeReleased != (m.ReleasedAt is not null))
+            {
+                m.SetReleased(shouldBeReleased ? now : null);
+                changed = true;
+            }
+        }
+
+        DisputeRuling? resolution = null;
+        int? share = null;
+        if (state == EscrowState.Resolved)
+        {
+            share = Math.Clamp(sellerShareBps ?? 0, 0, 10_000);
+            resolution = share switch { 10_000 => DisputeRuling.Release, 0 => DisputeRuling.Refund, _ => DisputeRuling.Split };
+        }
+
+        DateTimeOffset? disputedAt = state is EscrowState.Disputed or EscrowState.Resolved ? DisputedAt ?? now : null;
+        var closed = state is EscrowState.Released or EscrowState.Refunded or EscrowState.Resolved;
+        DateTimeOffset? closedAt = closed ? ClosedAt ?? now : null;
+        if (State != state || Resolution != resolution || SellerShareBps != share || DisputedAt != disputedAt || ClosedAt != closedAt)
+        {
+            State = state;
+            Resolution = resolution;
+            SellerShareBps = share;
+            DisputedAt = disputedAt;
+            ClosedAt = closedAt;
+            changed = true;
+        }
+
+        return changed;
+    }
+
     internal static int NormalizeShare(DisputeRuling ruling, int? sellerShareBps) => ruling switch
     {
         DisputeRuling.Release => 10_000,
@@ -272,4 +326,6 @@ public sealed class EscrowMilestone
     public DateTimeOffset? ReleasedAt { get; private set; }
 
     internal void MarkReleased(DateTimeOffset now) => ReleasedAt = now;
+
+    internal void SetReleased(DateTimeOffset? at) => ReleasedAt = at;
 }

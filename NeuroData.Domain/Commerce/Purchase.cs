@@ -77,11 +77,21 @@ public sealed class Purchase : Entity
 
     public string? FailureReason { get; private set; }
 
+    /// <summary>When the buyer claimed the platform could not deliver what was listed (a refund claim, reason "not delivered").</summary>
+    public DateTimeOffset? DeliveryClaimedAt { get; private set; }
+
+    /// <summary>What could not be delivered, as the platform found it when the buyer claimed.</summary>
+    public string? DeliveryClaim { get; private set; }
+
     /// <summary>True while the buyer may use the data (paid, not refunded).</summary>
     public bool GrantsAccess => Status is PurchaseStatus.Confirmed or PurchaseStatus.Completed;
 
     /// <summary>Starts a purchase of the dataset's given version at its current price.</summary>
-    public static Purchase Start(Dataset dataset, DatasetVersion version, Guid buyerId, DatasetAccessTypes accessType, int feeBasisPoints, DateTimeOffset now)
+    public static Purchase Start(Dataset dataset, DatasetVersion version, Guid buyerId, DatasetAccessTypes accessType, int feeBasisPoints, DateTimeOffset now) =>
+        Start(dataset, version, buyerId, accessType, dataset?.Price ?? TokenAmount.Zero, feeBasisPoints, now);
+
+    /// <summary>Starts a purchase at the price of the on-chain listing (what the buyer's wallet will pay).</summary>
+    public static Purchase Start(Dataset dataset, DatasetVersion version, Guid buyerId, DatasetAccessTypes accessType, TokenAmount listedPrice, int feeBasisPoints, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(version);
@@ -106,7 +116,12 @@ public sealed class Purchase : Entity
             throw new DomainException($"'{dataset.Title}' does not offer {accessType} access.");
         }
 
-        return new Purchase(buyerId, dataset.SellerId, dataset.Id, version.Id, accessType, dataset.Price, dataset.Price.MultiplyBasisPoints(feeBasisPoints), now);
+        if (listedPrice.IsZero)
+        {
+            throw new DomainException("A purchase needs a price above zero.");
+        }
+
+        return new Purchase(buyerId, dataset.SellerId, dataset.Id, version.Id, accessType, listedPrice, listedPrice.MultiplyBasisPoints(feeBasisPoints), now);
     }
 
     public void AttachTransaction(Guid chainTransactionId)
@@ -158,6 +173,96 @@ public sealed class Purchase : Entity
         RequireStatus(PurchaseStatus.Confirmed, "refunded");
         ClosedAt = now;
         Status = PurchaseStatus.Refunded;
+    }
+
+    /// <summary>
+    /// A purchase the platform learns about from the chain only (bought outside the app, or the app's pending row was
+    /// lost): already paid, so it starts Confirmed. The chain is the truth, so the dataset's current state is not checked.
+    /// </summary>
+    public static Purchase FromChain(Guid buyerId, Guid sellerId, Guid datasetId, Guid versionId, DatasetAccessTypes accessType, TokenAmount price, TokenAmount fee, long onChainEscrowId, DateTimeOffset now)
+    {
+        Guard.Id(buyerId, "The buyer");
+        Guard.Id(sellerId, "The seller");
+        Guard.Id(datasetId, "The dataset");
+        Guard.Id(versionId, "The version");
+        if (accessType is not (DatasetAccessTypes.Download or DatasetAccessTypes.TrainingOnly))
+        {
+            throw new DomainException("A purchase is for exactly one access type: download or training-only.");
+        }
+
+        var purchase = new Purchase(buyerId, sellerId, datasetId, versionId, accessType, price, fee, now);
+        purchase.Confirm(onChainEscrowId, onChainEscrowId, now);
+        return purchase;
+    }
+
+    /// <summary>
+    /// Brings the purchase in step with its escrow on chain (the chain is the truth, so any paid state may follow any
+    /// other, e.g. after a reorganisation). <paramref name="status"/> is Confirmed, Completed or Refunded.
+    /// Returns whether anything changed (running it again with the same facts changes nothing).
+    /// </summary>
+    public bool FollowChain(long onChainEscrowId, PurchaseStatus status, DateTimeOffset now)
+    {
+        if (status is not (PurchaseStatus.Confirmed or PurchaseStatus.Completed or PurchaseStatus.Refunded))
+        {
+            throw new DomainException($"A purchase with an escrow on chain is confirmed, completed or refunded, not {status}.");
+        }
+
+        var escrowId = Guard.NotNegative(onChainEscrowId, "An on-chain escrow id");
+        if (Status == status && OnChainEscrowId == escrowId)
+        {
+            return false;
+        }
+
+        if (Status == PurchaseStatus.Failed)
+        {
+            // The wallet's transaction was given up, yet the chain shows the escrow: the chain wins.
+            FailureReason = null;
+        }
+
+        OnChainPurchaseId = escrowId;
+        OnChainEscrowId = escrowId;
+        ConfirmedAt ??= now;
+        ClosedAt = status == PurchaseStatus.Confirmed ? null : ClosedAt ?? now;
+        Status = status;
+        return true;
+    }
+
+    /// <summary>
+    /// A chain reorganisation removed the escrow this purchase was confirmed by. With a wallet transaction attached the
+    /// purchase goes back to Pending (the transaction may be mined again); without one it fails with the reason.
+    /// </summary>
+    public void LoseEscrow(string reason, DateTimeOffset now)
+    {
+        OnChainPurchaseId = null;
+        OnChainEscrowId = null;
+        ConfirmedAt = null;
+        if (ChainTransactionId is not null)
+        {
+            ClosedAt = null;
+            FailureReason = null;
+            Status = PurchaseStatus.Pending;
+            return;
+        }
+
+        FailureReason = Guard.Text(reason, "A failure reason", FailureMaxLength);
+        ClosedAt = now;
+        Status = PurchaseStatus.Failed;
+    }
+
+    /// <summary>
+    /// Records the buyer's one-click refund claim for a paid purchase the platform cannot deliver (only while the escrow
+    /// still holds the money). Claiming again changes nothing.
+    /// </summary>
+    public void ClaimNotDelivered(string problem, DateTimeOffset now)
+    {
+        if (DeliveryClaimedAt is not null)
+        {
+            return;
+        }
+
+        RequireStatus(PurchaseStatus.Confirmed, "claimed as not delivered");
+        DeliveryClaim = Guard.Text(problem, "What was not delivered", FailureMaxLength);
+        DeliveryClaimedAt = now;
     }
 
     private void RequireStatus(PurchaseStatus expected, string verb)

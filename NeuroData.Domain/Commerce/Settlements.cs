@@ -63,6 +63,21 @@ public sealed class PlatformFee : Entity
     public TxHash TxHash { get; private set; }
 
     public DateTimeOffset CollectedAt { get; private set; }
+
+    /// <summary>Follows the chain: the fee collected so far and the transaction that collected its last part.</summary>
+    public bool FollowChain(TokenAmount amount, TxHash txHash, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(txHash);
+        if (Amount == amount && TxHash == txHash)
+        {
+            return false;
+        }
+
+        Amount = amount;
+        TxHash = txHash;
+        CollectedAt = now;
+        return true;
+    }
 }
 
 /// <summary>Money returned to a buyer (seller agreed, or a dispute ruled refund or split).</summary>
@@ -97,4 +112,25 @@ public sealed class Refund : Entity
     public TxHash? TxHash { get; private set; }
 
     public DateTimeOffset RefundedAt { get; private set; }
+
+    /// <summary>Follows the chain (a ruling seen again after a reorganisation). Returns whether anything changed.</summary>
+    public bool FollowChain(TokenAmount amount, string reason, TxHash? txHash, DateTimeOffset now)
+    {
+        var why = Guard.Text(reason, "A refund reason", ReasonMaxLength);
+        if (amount.IsZero)
+        {
+            throw new DomainException("A refund must be a positive amount.");
+        }
+
+        if (Amount == amount && Reason == why && TxHash == txHash)
+        {
+            return false;
+        }
+
+        Amount = amount;
+        Reason = why;
+        TxHash = txHash;
+        RefundedAt = now;
+        return true;
+    }
 }

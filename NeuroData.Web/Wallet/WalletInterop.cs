@@ -161,6 +161,10 @@ public sealed class WalletInterop : IAsyncDisposable
     public Task<WalletResult<bool>> WatchAssetAsync(string tokenAddress, string symbol, int decimals) =>
         CallAsync<bool>("watchAsset", new { address = tokenAddress, symbol, decimals });
 
+    /// <summary>eth_signTypedData_v4 (an EIP-2612 permit built on the server); value: the 65-byte signature as hex (untrusted).</summary>
+    public Task<WalletResult<string>> SignTypedDataV4Async(string address, string typedDataJson, string? expectedChainIdHex) =>
+        CallAsync<string>("signTypedDataV4", address, typedDataJson, expectedChainIdHex);
+
     [JSInvokable]
     public Task OnAccountsChanged(string[] accounts) => AccountsChanged?.Invoke(accounts ?? []) ?? Task.CompletedTask;
 

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
-using NeuroData.Domain.Commerce;
 using NeuroData.Domain.Common;
 using NeuroData.Domain.Datasets;
+using NeuroData.Infrastructure.Commerce.Purchases;
 using NeuroData.Infrastructure.Persistence;
 
 namespace NeuroData.Infrastructure.Datasets.Downloads;
@@ -36,11 +36,11 @@ public sealed record DownloadAuthorization(DownloadDecision Decision, string Mes
 public sealed record DownloadOffer(int VersionNumber, long SizeBytes, Cid Cid, DatasetFormat Format, string Url, string FileName);
 
 /// <summary>
-/// Who may download a dataset's files: its seller, admins, and buyers whose purchase grants access and includes
-/// download access (entitlements from purchases arrive with the commerce issue; the check is here already). Every
-/// access is logged (DatasetAccess, kind Download, with the IP).
+/// Who may download a dataset's files: its seller, admins, and buyers of a version with download access, as the
+/// <see cref="EntitlementService"/> decides (confirmation depth, content digest). Every access is logged
+/// (DatasetAccess, kind Download, with the IP).
 /// </summary>
-public sealed class DatasetDownloadService(IDbContextFactory<NeuroDataDbContext> dbFactory, TimeProvider clock)
+public sealed class DatasetDownloadService(IDbContextFactory<NeuroDataDbContext> dbFactory, EntitlementService entitlements, TimeProvider clock)
 {
     public static string Url(Guid datasetId, int versionNumber) =>
         $"/api/v1/datasets/{datasetId}/versions/{versionNumber.ToString(System.Globalization.CultureInfo.InvariantCulture)}/download";
@@ -54,8 +54,9 @@ public sealed class DatasetDownloadService(IDbContextFactory<NeuroDataDbContext>
             return new(DownloadDecision.NotFound, "No such dataset.", null);
         }
 
-        var entitled = userId != Guid.Empty && (isAdmin || dataset.SellerId == userId || await HasDownloadPurchaseAsync(db, userId, datasetId, cancellationToken));
-        if (!entitled && dataset.Status != DatasetStatus.Live)
+        var owner = userId != Guid.Empty && (isAdmin || dataset.SellerId == userId);
+        var bought = !owner && userId != Guid.Empty && (await entitlements.PurchasedVersionsAsync(userId, datasetId, cancellationToken)).Count > 0;
+        if (!owner && !bought && dataset.Status != DatasetStatus.Live)
         {
             return new(DownloadDecision.NotFound, "No such dataset.", null);
         }
@@ -66,11 +67,14 @@ public sealed class DatasetDownloadService(IDbContextFactory<NeuroDataDbContext>
             return new(DownloadDecision.NotFound, $"This dataset has no version {versionNumber} to download.", null);
         }
 
-        if (!entitled)
+        var entitlement = owner ? Entitlement.Owner : await entitlements.GetAsync(userId, isAdmin, datasetId, version.Id, cancellationToken);
+        if (!entitlement.CanDownload)
         {
-            return new(DownloadDecision.Forbidden, dataset.AccessTypes.HasFlag(DatasetAccessTypes.Download)
-                ? "You are not entitled to download this dataset: buy download access first. Only the seller, admins and buyers with download access can download its files."
-                : "This dataset is offered for training only: its files cannot be downloaded, only used for training on the platform.", null);
+            return new(DownloadDecision.Forbidden, entitlement.PurchaseId is not null
+                ? entitlement.Reason
+                : dataset.AccessTypes.HasFlag(DatasetAccessTypes.Download)
+                    ? "You are not entitled to download this dataset: buy download access first. Only the seller, admins and buyers with download access can download its files."
+                    : "This dataset is offered for training only: its files cannot be downloaded, only used for training on the platform.", null);
         }
 
         if (version.StorageCid is null)
@@ -83,21 +87,43 @@ public sealed class DatasetDownloadService(IDbContextFactory<NeuroDataDbContext>
             version.Cid, version.StorageCid, version.WrappedKey, version.SizeBytes, version.ContentSha256));
     }
 
-    /// <summary>The latest ready version an entitled user can download (null: not entitled, or nothing to download).</summary>
+    /// <summary>
+    /// The version an entitled user can download: the latest ready one for the seller and admins, the latest bought one
+    /// for a buyer (null: not entitled, not yet deep enough on chain, or nothing to download).
+    /// </summary>
     public async Task<DownloadOffer?> GetOfferAsync(Guid userId, bool isAdmin, Guid datasetId, CancellationToken cancellationToken = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var dataset = await db.Datasets.AsNoTracking().Include(d => d.Versions).FirstOrDefaultAsync(d => d.Id == datasetId, cancellationToken);
-        if (dataset?.LatestReadyVersion is not { StorageCid: not null } version || userId == Guid.Empty)
+        if (userId == Guid.Empty)
         {
             return null;
         }
 
-        var entitled = isAdmin || dataset.SellerId == userId || await HasDownloadPurchaseAsync(db, userId, datasetId, cancellationToken);
-        return entitled
-            ? new DownloadOffer(version.VersionNumber, version.SizeBytes, version.Cid, version.Format, Url(datasetId, version.VersionNumber), FileName(dataset.Slug, version.VersionNumber, version.Format))
-            : null;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var dataset = await db.Datasets.AsNoTracking().Include(d => d.Versions).FirstOrDefaultAsync(d => d.Id == datasetId, cancellationToken);
+        if (dataset is null)
+        {
+            return null;
+        }
+
+        if (isAdmin || dataset.SellerId == userId)
+        {
+            return dataset.LatestReadyVersion is { StorageCid: not null } latest ? Offer(dataset, latest) : null;
+        }
+
+        foreach (var versionId in await entitlements.PurchasedVersionsAsync(userId, datasetId, cancellationToken))
+        {
+            var version = dataset.Versions.FirstOrDefault(v => v.Id == versionId && v.StorageCid is not null && v.Status is DatasetVersionStatus.Ready or DatasetVersionStatus.Withdrawn);
+            if (version is not null && (await entitlements.GetAsync(userId, isAdmin, datasetId, version.Id, cancellationToken)).CanDownload)
+            {
+                return Offer(dataset, version);
+            }
+        }
+
+        return null;
     }
+
+    private static DownloadOffer Offer(Dataset dataset, DatasetVersion version) =>
+        new(version.VersionNumber, version.SizeBytes, version.Cid, version.Format, Url(dataset.Id, version.VersionNumber), FileName(dataset.Slug, version.VersionNumber, version.Format));
 
     /// <summary>Logs one access (a full download also counts on the dataset).</summary>
     public async Task RecordAsync(Guid userId, DownloadGrant grant, string? ipAddress, bool fullDownload, CancellationToken cancellationToken = default)
@@ -145,12 +171,4 @@ public sealed class DatasetDownloadService(IDbContextFactory<NeuroDataDbContext>
         DatasetFormat.Zip => "application/zip",
         _ => "application/octet-stream",
     };
-
-    private static async Task<bool> HasDownloadPurchaseAsync(NeuroDataDbContext db, Guid userId, Guid datasetId, CancellationToken cancellationToken)
-    {
-        var purchases = await db.Purchases.AsNoTracking()
-            .Where(p => p.BuyerId == userId && p.DatasetId == datasetId && (p.Status == PurchaseStatus.Confirmed || p.Status == PurchaseStatus.Completed))
-            .ToListAsync(cancellationToken);
-        return purchases.Any(p => p.GrantsAccess && p.AccessType.HasFlag(DatasetAccessTypes.Download));
-    }
 }

@@ -23,11 +23,18 @@ internal sealed class PurchaseConfiguration : IEntityTypeConfiguration<Purchase>
         builder.Property(p => p.Price).IsRequired();
         builder.Property(p => p.Fee).IsRequired();
         builder.Property(p => p.FailureReason).HasMaxLength(Purchase.FailureMaxLength);
+        builder.Property(p => p.DeliveryClaim).HasMaxLength(Purchase.FailureMaxLength);
         builder.Ignore(p => p.GrantsAccess);
 
         builder.HasIndex(p => new { p.BuyerId, p.DatasetId });
         builder.HasIndex(p => p.DatasetId);
         builder.HasIndex(p => p.SellerId);
         builder.HasIndex(p => p.OnChainPurchaseId).IsUnique();
+
+        // One pending purchase per buyer, version and access type: a repeated request finds it instead of paying twice.
+        builder.HasIndex(p => new { p.BuyerId, p.DatasetVersionId, p.AccessType })
+            .IsUnique()
+            .HasFilter("\"Status\" = 'Pending'")
+            .HasDatabaseName("IX_Purchases_OnePendingPerBuyerListing");
     }
 }

@@ -13,6 +13,7 @@ internal sealed class RefundConfiguration : IEntityTypeConfiguration<Refund>
         builder.HasOne<Purchase>().WithMany().HasForeignKey(r => r.PurchaseId).OnDelete(DeleteBehavior.Restrict);
         builder.Property(r => r.Reason).HasMaxLength(Refund.ReasonMaxLength).IsRequired();
         builder.Property(r => r.Amount).IsRequired();
-        builder.HasIndex(r => r.PurchaseId);
+        // A purchase has one escrow, and an escrow returns money to its buyer at most once.
+        builder.HasIndex(r => r.PurchaseId).IsUnique();
     }
 }

@@ -20,7 +20,10 @@ public sealed class DownloadWebFactory(string? postgres) : NeuroDataWebFactory
 
     protected override string? Postgres => postgres;
 
-    protected override void ConfigureMore(IWebHostBuilder builder) =>
+    protected override void ConfigureMore(IWebHostBuilder builder)
+    {
+        // No chain here: purchases are seeded rows without mirrored escrows, so the download waits for no confirmations.
+        builder.UseSetting("NeuroData:Commerce:DownloadConfirmations", "0");
         builder.ConfigureTestServices(services =>
         {
             services.AddAuthentication(TestAuthHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.SchemeName, _ => { });
@@ -35,6 +38,7 @@ public sealed class DownloadWebFactory(string? postgres) : NeuroDataWebFactory
             services.RemoveAll<IDatasetStorage>();
             services.AddSingleton<IDatasetStorage>(Storage);
         });
+    }
 
     public async Task<NeuroDataDbContext> ContextAsync(CancellationToken ct) =>
         await Services.GetRequiredService<IDbContextFactory<NeuroDataDbContext>>().CreateDbContextAsync(ct);

@@ -511,6 +511,13 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<Guid>("DatasetVersionId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("DeliveryClaim")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTimeOffset?>("DeliveryClaimedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("FailureReason")
                         .HasMaxLength(1000)
                         .HasColumnType("character varying(1000)");
@@ -551,6 +558,11 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
 
                     b.HasIndex("BuyerId", "DatasetId");
 
+                    b.HasIndex("BuyerId", "DatasetVersionId", "AccessType")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Purchases_OnePendingPerBuyerListing")
+                        .HasFilter("\"Status\" = 'Pending'");
+
                     b.ToTable("Purchases", (string)null);
                 });
 
@@ -583,7 +595,8 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("PurchaseId");
+                    b.HasIndex("PurchaseId")
+                        .IsUnique();
 
                     b.ToTable("Refunds", (string)null);
                 });

@@ -540,6 +540,14 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<Guid>("DatasetVersionId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DeliveryClaim")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeliveryClaimedAt")
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FailureReason")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
@@ -586,6 +594,11 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasIndex("BuyerId", "DatasetId");
 
+                    b.HasIndex("BuyerId", "DatasetVersionId", "AccessType")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Purchases_OnePendingPerBuyerListing")
+                        .HasFilter("\"Status\" = 'Pending'");
+
                     b.ToTable("Purchases", (string)null);
                 });
 
@@ -623,7 +636,8 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("PurchaseId");
+                    b.HasIndex("PurchaseId")
+                        .IsUnique();
 
                     b.ToTable("Refunds", (string)null);
                 });
