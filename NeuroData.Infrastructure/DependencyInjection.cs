@@ -30,6 +30,7 @@ public static class DependencyInjection
         builder.Services.AddDatasetPublishing(builder.Configuration); // uploads, ingest worker, publishing service
         builder.Services.AddDatasetDiscovery(builder.Configuration);
         builder.Services.AddDatasetModeration(builder.Configuration);
+        Commerce.Disputes.DisputeSetup.AddDisputes(builder); // notifications, escrow page, disputes, arbitration, votes, reminders
         return builder;
     }
 
