@@ -124,7 +124,7 @@ public sealed class DisputeFlowTests : IAsyncLifetime
         (await _h.WithdrawableAsync(DevAccounts.Arbitrator.Address)).ShouldBe(TokenAmount.Zero, "a refund forfeits no bond");
         var resolved = (await escrows.GetAsync(_h.Viewer("buyer"), escrowId, Ct)).ShouldNotBeNull();
         resolved.State.ShouldBe(MirrorEscrowState.Resolved);
-        resolved.Timeline.Select(t => t.Event).ShouldBe(["EscrowOpened", "DisputeOpened", "DisputeResolved", "Credited"]);
+        resolved.Timeline.Select(t => t.Event).ShouldBe(["EscrowOpened", "DisputeOpened", "Credited", "DisputeResolved"]);
         resolved.Timeline.ShouldAllBe(t => t.Time != null);
         (resolved.CanConfirm || resolved.CanDispute || resolved.CanRelease || resolved.CanAgreeRefund).ShouldBeFalse();
 
@@ -271,7 +271,7 @@ public sealed class DisputeFlowTests : IAsyncLifetime
 
         var view = (await escrows.GetAsync(_h.Viewer("buyer"), escrowId, Ct)).ShouldNotBeNull();
         view.State.ShouldBe(MirrorEscrowState.Refunded);
-        view.Timeline.Select(t => t.Event).ShouldBe(["EscrowOpened", "EscrowRefunded", "Credited"]);
+        view.Timeline.Select(t => t.Event).ShouldBe(["EscrowOpened", "Credited", "EscrowRefunded"]);
         (await _h.WithdrawableAsync(DevAccounts.Buyer.Address)).ShouldBe(TokenAmount.FromTokens(Price));
         (await _h.WithdrawableAsync(DevAccounts.Seller.Address)).ShouldBe(TokenAmount.Zero);
         (await due.SendDueRemindersAsync(Ct)).ShouldBe(0, "a refunded escrow has no deadline left");

@@ -30,7 +30,7 @@ public sealed class DisputeHarness : IAsyncDisposable
 {
     public static readonly DevAccount StakerA = new(5, "staker-a", EthAddress.Parse("0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc"), "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba");
     public static readonly DevAccount StakerB = new(6, "staker-b", EthAddress.Parse("0x976EA74026E726554dB657fA54763abd0C3a0aa9"), "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e");
-    public static readonly DevAccount StakerC = new(7, "staker-c", EthAddress.Parse("0x14dC79964da2C08b23698B3D3cc7Ca32193d9955"), "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcbf4e4d8ee7e");
+    public static readonly DevAccount StakerC = FromKey(7, "staker-c", "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcbf4e4d8ee7e");
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "nd-disputes-" + Guid.NewGuid().ToString("N")[..8]);
     private readonly DevChainFixture _chain;
@@ -97,6 +97,9 @@ public sealed class DisputeHarness : IAsyncDisposable
         await AddUserAsync("staker-b", StakerB, confirmedEmail: false);
         await AddUserAsync("staker-c", StakerC, confirmedEmail: false);
     }
+
+    private static DevAccount FromKey(int index, string role, string key) =>
+        new(index, role, EthAddress.Parse(new Nethereum.Signer.EthECKey(key).GetPublicAddress()), key);
 
     public T Get<T>()
         where T : notnull => _provider.GetRequiredService<T>();
@@ -171,7 +174,10 @@ public sealed class DisputeHarness : IAsyncDisposable
         var c = _chain.Contracts;
         using var buyer = _chain.Sender(DevAccounts.Buyer);
         await buyer.SendAsync(c.NeuroCoin, new TransferFunction { To = account.Address.Value, Value = DevChainFixture.Tokens(tokens) }, Ct);
+        using var deployer = _chain.Sender(DevAccounts.Deployer);
+        await deployer.SendValueAsync(account.Address, DevChainFixture.Tokens(5), Ct); // gas money
         using var staker = _chain.Sender(account);
+        staker.Address.ShouldBe(account.Address, "the key belongs to the address");
         await staker.SendAsync(c.NeuroCoin, new ApproveFunction { Spender = c.Staking.Value, Value = DevChainFixture.Tokens(tokens) }, Ct);
         await staker.SendAsync(c.Staking, new StakeFunction { Amount = DevChainFixture.Tokens(tokens) }, Ct);
     }
