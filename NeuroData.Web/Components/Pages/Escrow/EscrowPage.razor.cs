@@ -334,14 +334,6 @@ public sealed partial class EscrowPage
             : string.Create(CultureInfo.InvariantCulture, $"{left.Hours:00}:{left.Minutes:00}:{left.Seconds:00} left to confirm or dispute");
     }
 
-    private static string NoActionText(EscrowView v) => v.State switch
-    {
-        MirrorEscrowState.Funded when v.ViewerOversees && !v.ViewerIsBuyer && !v.ViewerIsSeller => "You oversee this escrow; the buyer and the seller act on it.",
-        MirrorEscrowState.Funded => "Nothing to do until the review period ends.",
-        MirrorEscrowState.Disputed => "The dispute is open; add statements or evidence below while it is decided.",
-        _ => "This escrow is settled; nothing more can happen to it.",
-    };
-
     internal static string StateText(MirrorEscrowState state) => state switch
     {
         MirrorEscrowState.Funded => "Funded",
