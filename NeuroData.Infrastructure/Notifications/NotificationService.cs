@@ -142,6 +142,6 @@ public sealed class NotificationSettings
     /// <summary>Email notifications to users with a confirmed address. Default: true.</summary>
     public bool EmailEnabled { get; set; } = true;
 
-    /// <summary>The app's public address for links in emails (e.g. https://neurodata.example); null: relative links.</summary>
+    /// <summary>The app's public address for links in emails (default: <c>NeuroData:PublicBaseUrl</c>); null: relative links.</summary>
     public string? PublicBaseUrl { get; set; }
 }

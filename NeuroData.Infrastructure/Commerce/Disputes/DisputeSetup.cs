@@ -14,6 +14,7 @@ public static class DisputeSetup
     public static IHostApplicationBuilder AddDisputes(this IHostApplicationBuilder builder)
     {
         var notifications = builder.Configuration.GetSection(NotificationSettings.SectionName).Get<NotificationSettings>() ?? new NotificationSettings();
+        notifications.PublicBaseUrl ??= builder.Configuration["NeuroData:PublicBaseUrl"];
         var settings = builder.Configuration.GetSection(DisputeSettings.SectionName).Get<DisputeSettings>() ?? new DisputeSettings();
         if (settings.ReminderHours is < 1 or > 24 * 30)
         {
