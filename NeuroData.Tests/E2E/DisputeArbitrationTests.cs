@@ -105,9 +105,20 @@ public sealed class DisputeArbitrationTests(AppServerFixture app, BrowserFixture
         await Expect(phone.Page.Locator("#notifications-bell")).ToBeVisibleAsync();
         (await PageChecks.HorizontalOverflowAsync(phone.Page)).ShouldBe(0, "notifications scroll sideways on a phone");
         await phone.ScreenshotAsync("notifications");
+        await PageChecks.GotoAsync(phone.Page, "/votes");
+        await PageChecks.WaitForBlazorAsync(phone.Page);
+        await Expect(phone.Page.Locator("#votes-table")).ToBeVisibleAsync();
+        (await PageChecks.HorizontalOverflowAsync(phone.Page)).ShouldBe(0, "votes scroll sideways on a phone");
+        await phone.ScreenshotAsync("votes");
 
         await PageChecks.GotoAsync(arbitrator.Page, $"/arbitration/{escrowId}");
         await Expect(arbitrator.Page.Locator("#case-ruled")).ToContainTextAsync("Refunded to the buyer", SlowContains);
+        await using var arbitratorPhone = await browser.NewSessionAsync(app, Viewport.Phone, await arbitrator.Context.StorageStateAsync());
+        await PageChecks.GotoAsync(arbitratorPhone.Page, $"/arbitration/{escrowId}");
+        await PageChecks.WaitForBlazorAsync(arbitratorPhone.Page);
+        await Expect(arbitratorPhone.Page.Locator("#case-ruled")).ToBeVisibleAsync();
+        (await PageChecks.HorizontalOverflowAsync(arbitratorPhone.Page)).ShouldBe(0, "the case page scrolls sideways on a phone");
+        await arbitratorPhone.ScreenshotAsync("arbitration-case");
     }
 
     private static async Task<string> RegisterAsync(IPage page, string purpose)

@@ -242,7 +242,9 @@ public sealed partial class EscrowPage
             if (await _wallet.SendAsync(prepared.OpenDispute, "You rejected the dispute in your wallet; the escrow stays funded and nothing was charged.", Refresh))
             {
                 _disputeForm = false;
-                _notice = $"Dispute opened with a bond of {prepared.Bond}. Evidence stored: {string.Join(", ", prepared.Evidence.Select(c => c.Value))}.";
+                _notice = prepared.Evidence.Count == 0
+                    ? $"Dispute opened with a bond of {prepared.Bond}."
+                    : $"Dispute opened with a bond of {prepared.Bond}. Evidence stored as {string.Join(", ", prepared.Evidence.Select(c => c.Value))}.";
                 await LoadAsync();
             }
         }
