@@ -74,7 +74,16 @@ public sealed class DisputeReconciler(
             await ReconcileDisputesAsync(db, chainId, disputed, users, titles, outbox, changed, cancellationToken);
         }
 
-        foreach (var request in outbox)
+        // Most of the outbox was sent on earlier passes: skip those with one query instead of one per notification.
+        var keys = outbox.Select(r => r.Key).Distinct().ToList();
+        var sent = new HashSet<(Guid, string)>();
+        foreach (var chunk in keys.Chunk(500))
+        {
+            var rows = await db.Set<Notification>().AsNoTracking().Where(n => chunk.Contains(n.Key)).Select(n => new { n.UserId, n.Key }).ToListAsync(cancellationToken);
+            sent.UnionWith(rows.Select(r => (r.UserId, r.Key)));
+        }
+
+        foreach (var request in outbox.Where(r => !sent.Contains((r.UserId, r.Key))))
         {
             if (await notifier.NotifyAsync(request, cancellationToken))
             {
