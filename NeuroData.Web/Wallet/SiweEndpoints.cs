@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using NeuroData.Domain.Common;
@@ -44,10 +45,17 @@ public static class SiweEndpoints
             [FromServices] SignInManager<ApplicationUser> signInManager,
             [FromServices] ChainSettings chain,
             [FromServices] AccountRateLimiter limiter,
-            [FromForm] string? message,
-            [FromForm] string? signature,
-            [FromForm] string? returnUrl) =>
+            [FromServices] IAntiforgery antiforgery) =>
         {
+            if (await RefusedFormAsync(context, antiforgery) is { } refused)
+            {
+                return RedirectWithStatus(context, SignedInUserId(context.User) is null ? LoginPage : WalletsPage, refused);
+            }
+
+            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            string? message = form["message"];
+            string? signature = form["signature"];
+            string? returnUrl = form["returnUrl"];
             using var lease = limiter.Acquire(context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
             if (!lease.IsAcquired)
             {
@@ -72,17 +80,24 @@ public static class SiweEndpoints
                     await signInManager.SignInAsync(result.User!, isPersistent: false, authenticationMethod: "siwe");
                     return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : "/dashboard");
             }
-        });
+        }).DisableAntiforgery(); // checked by hand above, so a missing token is a clear message instead of a 500
 
         endpoints.MapPost(UnlinkPath, async (
             HttpContext context,
             [FromServices] SiweSignInService siwe,
-            [FromForm] string? address) =>
+            [FromServices] IAntiforgery antiforgery) =>
         {
             if (SignedInUserId(context.User) is not { } userId)
             {
                 return Results.LocalRedirect(LoginPage);
             }
+
+            if (await RefusedFormAsync(context, antiforgery) is { } refused)
+            {
+                return RedirectWithStatus(context, WalletsPage, refused);
+            }
+
+            string? address = (await context.Request.ReadFormAsync(context.RequestAborted))["address"];
 
             if (!EthAddress.TryParse(address, out var parsed, out var error))
             {
@@ -91,7 +106,7 @@ public static class SiweEndpoints
 
             var problem = await siwe.UnlinkAsync(userId, parsed, context.ToRequestInfo(), context.RequestAborted);
             return RedirectWithStatus(context, WalletsPage, problem ?? $"Wallet {parsed.ToShortString()} was unlinked.");
-        }).RequireAuthorization();
+        }).RequireAuthorization().DisableAntiforgery(); // checked by hand above
 
         return endpoints;
     }
@@ -101,6 +116,19 @@ public static class SiweEndpoints
     {
         var authority = request.Host.Value ?? string.Empty;
         return new SiweExpectations(request.Scheme, authority, $"{request.Scheme}://{authority}", chain.ChainId.Value);
+    }
+
+    /// <summary>Why the post is refused (not a form, or no valid antiforgery token), or null when it may go on.</summary>
+    private static async Task<string?> RefusedFormAsync(HttpContext context, IAntiforgery antiforgery)
+    {
+        if (!context.Request.HasFormContentType)
+        {
+            return "Error: The sign-in request was not a form post. Use the buttons on this page.";
+        }
+
+        return await antiforgery.IsRequestValidAsync(context)
+            ? null
+            : "Error: This page expired (its security token is missing or invalid). Reload the page and try again.";
     }
 
     private static Guid? SignedInUserId(ClaimsPrincipal user) =>

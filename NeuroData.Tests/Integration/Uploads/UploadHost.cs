@@ -8,13 +8,14 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using NeuroData.Domain.Common;
 using NeuroData.Domain.Datasets;
 using NeuroData.Domain.Ports;
 using NeuroData.Infrastructure.Datasets.Publishing;
 using NeuroData.Infrastructure.Identity;
 using NeuroData.Infrastructure.Persistence;
+using NeuroData.Infrastructure.Storage;
 using NeuroData.Tests.Integration.Fixtures;
 using NeuroData.Tests.Integration.Web;
 
@@ -29,7 +30,17 @@ public sealed class UploadWebFactory(string? postgres) : NeuroDataWebFactory
     public const int ChunkBytes = 1024;
     public const long MaxFileBytes = 64 * 1024;
 
-    public InMemoryDatasetStorage Storage { get; } = new();
+    /// <summary>Roots pinned in the real local blockstore (each stored file and training form is one).</summary>
+    public int PinnedCount => Services.GetRequiredService<LocalBlockstore>().Pins().Count;
+
+    /// <summary>The plaintext of a stored file, decrypted through the real storage.</summary>
+    public async Task<byte[]> ReadStoredAsync(Cid storageCid, byte[] wrappedKey, CancellationToken cancellationToken)
+    {
+        await using var stream = await Services.GetRequiredService<IDatasetStorage>().OpenAsync(storageCid, wrappedKey, 0, cancellationToken);
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy, cancellationToken);
+        return copy.ToArray();
+    }
 
     protected override string? Postgres => postgres;
 
@@ -48,10 +59,6 @@ public sealed class UploadWebFactory(string? postgres) : NeuroDataWebFactory
                 o.DefaultChallengeScheme = TestAuthHandler.SchemeName;
                 o.DefaultForbidScheme = TestAuthHandler.SchemeName;
             });
-            services.RemoveAll<IDatasetStorage>();
-            services.RemoveAll<IDatasetInspector>();
-            services.AddSingleton<IDatasetStorage>(Storage);
-            services.AddSingleton<IDatasetInspector, CsvLinesInspector>();
         });
     }
 }
