@@ -183,8 +183,9 @@ public sealed class DisputeArbitrationTests(AppServerFixture app, BrowserFixture
         var digest = new byte[32];
         Random.Shared.NextBytes(digest);
         var price = DevChainFixtureTokens(200);
-        await SendAsync(DevAccounts.Seller.Address, contracts.DataMarketplace, new CreateListingFunction { ContentDigest = digest, Price = price, ReviewPeriod = 86_400, AccessType = 0, Tranches = 1 }, ct);
+        var created = await SendAsync(DevAccounts.Seller.Address, contracts.DataMarketplace, new CreateListingFunction { ContentDigest = digest, Price = price, ReviewPeriod = 86_400, AccessType = 0, Tranches = 1 }, ct);
         var listingId = await QueryAsync(contracts.DataMarketplace, new ListingCountFunction(), ct);
+        await SeedDatasetListingAsync((long)listingId, TxHash.Parse(created), ct);
         await SendAsync(DevAccounts.Moderator.Address, contracts.DataMarketplace, new ApproveListingFunction { ListingId = listingId }, ct);
         await SendAsync(DevAccounts.Buyer.Address, contracts.NeuroCoin, new TransferFunction { To = BuyerWallet.Value, Value = DevChainFixtureTokens(1_000) }, ct);
         await SendAsync(BuyerWallet, contracts.NeuroCoin, new ApproveFunction { Spender = contracts.DataMarketplace.Value, Value = price }, ct);
@@ -225,7 +226,25 @@ public sealed class DisputeArbitrationTests(AppServerFixture app, BrowserFixture
         return JsonSerializer.Deserialize<DevChainDeployment>(json, JsonSerializerOptions.Web)!.ToChainContracts();
     }
 
-    private async Task SendAsync<TFunction>(EthAddress from, EthAddress to, TFunction function, CancellationToken ct)
+    /// <summary>The seller's dataset behind the chain listing (the purchase reconciler follows only this platform's listings).</summary>
+    private async Task SeedDatasetListingAsync(long listingId, TxHash tx, CancellationToken ct)
+    {
+        var now = DateTimeOffset.UtcNow;
+        await using var db = Context();
+        var sellerId = await db.WalletLinks.Where(w => w.Address == DevAccounts.Seller.Address).Select(w => w.UserId).SingleAsync(ct);
+        var slug = "disputed-" + Guid.NewGuid().ToString("N")[..10];
+        var dataset = new NeuroData.Domain.Datasets.Dataset(sellerId, "Disputed rows " + slug[^4..], slug, "Rows.", "MIT", null, TokenAmount.FromTokens(200), TimeSpan.FromDays(1),
+            NeuroData.Domain.Datasets.DatasetAccessTypes.Download, now);
+        var version = dataset.AddVersion(NeuroData.Tests.Integration.Persistence.TestData.RandomCidV0(), 9_000, NeuroData.Domain.Datasets.DatasetFormat.Csv,
+            NeuroData.Tests.Integration.Persistence.TestData.Sha256Hex(7), [1], now);
+        version.MarkReady(null, null, 10);
+        db.Datasets.Add(dataset);
+        await db.SaveChangesAsync(ct);
+        db.Add(new NeuroData.Domain.Datasets.DatasetListing(dataset.Id, version.Id, NeuroData.Domain.Datasets.DatasetAccessTypes.Download, listingId, DevAccounts.Seller.Address, tx, TokenAmount.FromTokens(200), now));
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task<string> SendAsync<TFunction>(EthAddress from, EthAddress to, TFunction function, CancellationToken ct)
         where TFunction : FunctionMessage, new()
     {
         using var http = new HttpClient();
@@ -237,7 +256,7 @@ public sealed class DisputeArbitrationTests(AppServerFixture app, BrowserFixture
             if (receipt.ValueKind == JsonValueKind.Object)
             {
                 receipt.GetProperty("status").GetString().ShouldBe("0x1", $"{typeof(TFunction).Name} from {from} succeeded");
-                return;
+                return hash;
             }
 
             await Task.Delay(200, ct);

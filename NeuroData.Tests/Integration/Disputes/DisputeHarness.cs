@@ -153,7 +153,7 @@ public sealed class DisputeHarness : IAsyncDisposable
         using var moderator = _chain.Sender(DevAccounts.Moderator);
         var digest = new byte[32];
         Random.Shared.NextBytes(digest);
-        await seller.SendAsync(c.DataMarketplace, new CreateListingFunction
+        var created = await seller.SendAsync(c.DataMarketplace, new CreateListingFunction
         {
             ContentDigest = digest,
             Price = DevChainFixture.Tokens(priceTokens),
@@ -162,10 +162,28 @@ public sealed class DisputeHarness : IAsyncDisposable
             Tranches = tranches,
         }, Ct);
         var listingId = await QueryAsync<ListingCountFunction>(c.DataMarketplace, new ListingCountFunction());
+        await SeedDatasetListingAsync((long)listingId, TxHash.Parse(created.TransactionHash), TokenAmount.FromTokens(priceTokens));
         await moderator.SendAsync(c.DataMarketplace, new ApproveListingFunction { ListingId = listingId }, Ct);
         await buyer.SendAsync(c.NeuroCoin, new ApproveFunction { Spender = c.DataMarketplace.Value, Value = DevChainFixture.Tokens(priceTokens) }, Ct);
         await buyer.SendAsync(c.DataMarketplace, new PurchaseFunction { ListingId = listingId, MaxPrice = DevChainFixture.Tokens(priceTokens) }, Ct);
         return (long)await QueryAsync<EscrowCountFunction>(c.EscrowManager, new EscrowCountFunction());
+    }
+
+    /// <summary>The seller's dataset behind the chain listing (the purchase reconciler follows only this platform's listings).</summary>
+    private async Task SeedDatasetListingAsync(long listingId, TxHash tx, TokenAmount price)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var slug = "disputed-" + Guid.NewGuid().ToString("N")[..10];
+        var dataset = new NeuroData.Domain.Datasets.Dataset(Users["seller"], "Disputed rows " + slug[^4..], slug, "Rows.", "MIT", null, price, TimeSpan.FromDays(1),
+            NeuroData.Domain.Datasets.DatasetAccessTypes.Download, now);
+        var version = dataset.AddVersion(NeuroData.Tests.Integration.Persistence.TestData.RandomCidV0(), 9_000, NeuroData.Domain.Datasets.DatasetFormat.Csv,
+            NeuroData.Tests.Integration.Persistence.TestData.Sha256Hex(listingId.GetHashCode()), [1], now);
+        version.MarkReady(null, null, 10);
+        await using var db = await Db.CreateDbContextAsync(Ct);
+        db.Datasets.Add(dataset);
+        await db.SaveChangesAsync(Ct);
+        db.Add(new NeuroData.Domain.Datasets.DatasetListing(dataset.Id, version.Id, NeuroData.Domain.Datasets.DatasetAccessTypes.Download, listingId, DevAccounts.Seller.Address, tx, price, now));
+        await db.SaveChangesAsync(Ct);
     }
 
     /// <summary>Gives the account NCR from the buyer and stakes it.</summary>
