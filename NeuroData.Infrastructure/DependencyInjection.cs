@@ -32,6 +32,7 @@ public static class DependencyInjection
         builder.Services.AddDatasetDiscovery(builder.Configuration);
         builder.Services.AddDatasetModeration(builder.Configuration);
         builder.Services.AddPurchases(builder.Configuration); // purchases, escrows, fees, refunds follow the chain mirror (reconciler order 10)
+        Commerce.Disputes.DisputeSetup.AddDisputes(builder); // notifications, escrow page, disputes, arbitration, votes, reminders
         return builder;
     }
 

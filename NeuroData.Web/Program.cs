@@ -3,6 +3,7 @@ using NeuroData.Infrastructure.Chain;
 using NeuroData.Web;
 using NeuroData.Web.Accounts;
 using NeuroData.Web.Components;
+using NeuroData.Web.Disputes;
 using NeuroData.Web.Downloads;
 using NeuroData.Web.Operations;
 using NeuroData.Web.Uploads;
@@ -37,6 +38,7 @@ try
     app.MapUploadEndpoints(); // /api/v1/uploads: chunked, resumable dataset uploads
     app.UseWeb();          // antiforgery, static assets
     app.MapDatasetDownloads(); // GET /api/v1/datasets/{id}/versions/{n}/download
+    app.MapDisputeEndpoints(); // GET /api/v1/escrows/{id}/evidence/{cid}
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
     await app.RunAsync();

@@ -186,6 +186,117 @@ public sealed class Dispute : Entity
         Status = DisputeStatus.Ruled;
     }
 
+    /// <summary>The seller's side of the story (null until the seller writes it).</summary>
+    public string? SellerStatement { get; private set; }
+
+    public DateTimeOffset? SellerStatementAt { get; private set; }
+
+    /// <summary>The seller share (bps) the assigned arbitrator is about to sign on chain; with <see cref="ProposedReason"/>.</summary>
+    public int? ProposedSellerBps { get; private set; }
+
+    /// <summary>The written reason the arbitrator gave before signing the ruling; it becomes the ruling reason once the chain agrees.</summary>
+    public string? ProposedReason { get; private set; }
+
+    /// <summary>
+    /// A dispute that the chain already opened (DisputeOpened was indexed): the escrow row follows the chain on its own,
+    /// so this does not move it. <paramref name="reason"/> is the buyer's statement written in the app before signing,
+    /// or a note that the dispute was opened outside the app.
+    /// </summary>
+    public static Dispute FromChain(Escrow escrow, Guid buyerId, Guid sellerId, string reason, TokenAmount bond, DisputeMode mode, DateTimeOffset openedAt)
+    {
+        ArgumentNullException.ThrowIfNull(escrow);
+        Guard.Id(buyerId, "The buyer");
+        Guard.Id(sellerId, "The seller");
+        if (buyerId == sellerId)
+        {
+            throw new DomainException("The buyer and the seller of a dispute must be different users.");
+        }
+
+        return new Dispute(escrow.Id, buyerId, buyerId, sellerId, Guard.Text(reason, "A dispute reason", ReasonMaxLength), bond, mode, openedAt);
+    }
+
+    /// <summary>The seller writes (or rewrites) their statement while the dispute is open.</summary>
+    public void SubmitSellerStatement(Guid sellerId, string statement, DateTimeOffset now)
+    {
+        RequireOpen("answer");
+        if (sellerId != SellerId)
+        {
+            throw new DomainException("Only the seller can answer this dispute.");
+        }
+
+        SellerStatement = Guard.Text(statement, "The seller's statement", ReasonMaxLength);
+        SellerStatementAt = now;
+    }
+
+    /// <summary>
+    /// An arbitrator (never a party) states the ruling they are about to sign: seller share in bps (10,000 release,
+    /// 0 refund, 1–9,999 split) and the written reason. Assigns the case to them; another arbitrator may take it over
+    /// until the chain records a ruling.
+    /// </summary>
+    public void ProposeRuling(Guid arbitratorId, int sellerBps, string reason)
+    {
+        if (sellerBps is < 0 or > 10_000)
+        {
+            throw new DomainException("The seller's share is between 0 and 10,000 basis points (0%–100%).");
+        }
+
+        var why = Guard.Text(reason, "The reasons for the ruling", ReasonMaxLength);
+        RequireOpen("rule on");
+        if (Mode != DisputeMode.Arbitrator)
+        {
+            throw new DomainException("This dispute is decided by a community vote, not an arbitrator.");
+        }
+
+        if (IsParty(arbitratorId))
+        {
+            throw new DomainException("An arbitrator cannot rule on a dispute they are party to.");
+        }
+
+        ArbitratorId = Guard.Id(arbitratorId, "The arbitrator");
+        ProposedSellerBps = sellerBps;
+        ProposedReason = why;
+    }
+
+    /// <summary>
+    /// The chain resolved the dispute (DisputeResolved was indexed). The escrow row follows the chain on its own. The
+    /// arbitrator's proposed reason is kept when the chain's share matches it; otherwise <paramref name="fallbackReason"/>.
+    /// Idempotent: recording the same outcome again changes nothing.
+    /// </summary>
+    public bool RecordChainOutcome(int sellerBps, Guid? arbitratorId, string fallbackReason, DateTimeOffset now)
+    {
+        var ruling = sellerBps switch
+        {
+            10_000 => DisputeRuling.Release,
+            0 => DisputeRuling.Refund,
+            >= 1 and <= 9_999 => DisputeRuling.Split,
+            _ => throw new DomainException($"A seller share of {sellerBps} basis points is not a valid outcome."),
+        };
+        if (Status == DisputeStatus.Ruled)
+        {
+            if (SellerShareBps == sellerBps)
+            {
+                return false;
+            }
+
+            throw new DomainException($"This dispute was already ruled {SellerShareBps} bps for the seller; the chain now says {sellerBps}.");
+        }
+
+        var reason = arbitratorId is not null && arbitratorId == ArbitratorId && ProposedSellerBps == sellerBps && ProposedReason is not null
+            ? ProposedReason
+            : Guard.Text(fallbackReason, "The ruling summary", ReasonMaxLength);
+        if (arbitratorId is not null)
+        {
+            ArbitratorId = arbitratorId;
+        }
+
+        Ruling = ruling;
+        SellerShareBps = sellerBps;
+        RulingReason = reason;
+        RuledAt = now;
+        Status = DisputeStatus.Ruled;
+        return true;
+    }
+
     private void RequireOpen(string verb)
     {
         if (Status != DisputeStatus.Open)

@@ -158,6 +158,21 @@ public interface IWalletTransactionBuilder
 
     /// <summary>A moderator approving a listing from their own wallet.</summary>
     Task<UnsignedTransaction> ApproveListingAsync(EthAddress moderator, long listingId, CancellationToken cancellationToken = default);
+
+    /// <summary>The seller refunds what the escrow still holds to the buyer (only before a dispute).</summary>
+    Task<UnsignedTransaction> AgreeRefundAsync(EthAddress seller, long escrowId, CancellationToken cancellationToken = default);
+
+    /// <summary>Anyone releases a funded escrow to the seller once its deadline has passed.</summary>
+    Task<UnsignedTransaction> ReleaseAfterDeadlineAsync(EthAddress caller, long escrowId, CancellationToken cancellationToken = default);
+
+    /// <summary>A staker (not a party) votes on a community-vote dispute with their snapshot stake.</summary>
+    Task<UnsignedTransaction> VoteOnDisputeAsync(EthAddress voter, long escrowId, bool forSeller, CancellationToken cancellationToken = default);
+
+    /// <summary>An arbitrator (ARBITRATOR_ROLE, not a party) rules: <paramref name="sellerBps"/> of what is held goes to the seller.</summary>
+    Task<UnsignedTransaction> RuleOnDisputeAsync(EthAddress arbitrator, long escrowId, int sellerBps, CancellationToken cancellationToken = default);
+
+    /// <summary>Anyone executes the tally of a community vote once its voting period has ended.</summary>
+    Task<UnsignedTransaction> TallyVoteAsync(EthAddress caller, long escrowId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Platform contracts a user approves to take NCR.</summary>

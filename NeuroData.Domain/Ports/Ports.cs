@@ -81,3 +81,19 @@ public interface IEmailSender
 {
     Task SendAsync(EmailMessage message, CancellationToken cancellationToken = default);
 }
+
+/// <summary>What to tell one user. <see cref="Key"/> identifies the subject: the same (user, key) is notified once.</summary>
+public sealed record NotificationRequest(
+    Guid UserId,
+    NeuroData.Domain.Notifications.NotificationKind Kind,
+    string Key,
+    string Title,
+    string Body,
+    string? Link);
+
+/// <summary>Notifies users: stores the notification, pushes it to their open pages, emails it when they have a confirmed address.</summary>
+public interface INotifier
+{
+    /// <summary>Returns true when the notification is new, false when this (user, key) was notified before (nothing sent again).</summary>
+    Task<bool> NotifyAsync(NotificationRequest request, CancellationToken cancellationToken = default);
+}

@@ -183,6 +183,46 @@ public sealed class TransactionRequestBuilder(ChainContext context) : IWalletTra
         return Build(moderator, c.DataMarketplace, new ApproveListingFunction { ListingId = listingId });
     }
 
+    public async Task<UnsignedTransaction> AgreeRefundAsync(EthAddress seller, long escrowId, CancellationToken cancellationToken = default)
+    {
+        Positive(escrowId, "escrow");
+        var c = await context.GetContractsAsync(cancellationToken);
+        return Build(seller, c.EscrowManager, new AgreeRefundFunction { EscrowId = escrowId });
+    }
+
+    public async Task<UnsignedTransaction> ReleaseAfterDeadlineAsync(EthAddress caller, long escrowId, CancellationToken cancellationToken = default)
+    {
+        Positive(escrowId, "escrow");
+        var c = await context.GetContractsAsync(cancellationToken);
+        return Build(caller, c.EscrowManager, new ReleaseAfterDeadlineFunction { EscrowId = escrowId });
+    }
+
+    public async Task<UnsignedTransaction> VoteOnDisputeAsync(EthAddress voter, long escrowId, bool forSeller, CancellationToken cancellationToken = default)
+    {
+        Positive(escrowId, "escrow");
+        var c = await context.GetContractsAsync(cancellationToken);
+        return Build(voter, c.EscrowManager, new EscrowVoteFunction { EscrowId = escrowId, ForSeller = forSeller });
+    }
+
+    public async Task<UnsignedTransaction> RuleOnDisputeAsync(EthAddress arbitrator, long escrowId, int sellerBps, CancellationToken cancellationToken = default)
+    {
+        Positive(escrowId, "escrow");
+        if (sellerBps is < 0 or > 10_000)
+        {
+            throw new DomainException($"The seller's share must be between 0 and 10,000 basis points (got {sellerBps}).");
+        }
+
+        var c = await context.GetContractsAsync(cancellationToken);
+        return Build(arbitrator, c.EscrowManager, new RuleFunction { EscrowId = escrowId, SellerBps = sellerBps });
+    }
+
+    public async Task<UnsignedTransaction> TallyVoteAsync(EthAddress caller, long escrowId, CancellationToken cancellationToken = default)
+    {
+        Positive(escrowId, "escrow");
+        var c = await context.GetContractsAsync(cancellationToken);
+        return Build(caller, c.EscrowManager, new TallyFunction { EscrowId = escrowId });
+    }
+
     /// <summary>Any typed function call to a platform contract, without value.</summary>
     public static UnsignedTransaction Build<TFunction>(EthAddress from, EthAddress to, TFunction function)
         where TFunction : FunctionMessage, new() =>

@@ -19,6 +19,8 @@ internal sealed class DisputeConfiguration : IEntityTypeConfiguration<Dispute>
 
         builder.Property(d => d.Reason).HasMaxLength(Dispute.ReasonMaxLength).IsRequired();
         builder.Property(d => d.RulingReason).HasMaxLength(Dispute.ReasonMaxLength);
+        builder.Property(d => d.SellerStatement).HasMaxLength(Dispute.ReasonMaxLength);
+        builder.Property(d => d.ProposedReason).HasMaxLength(Dispute.ReasonMaxLength);
         builder.Property(d => d.Bond).IsRequired();
         builder.Property(d => d.Mode).IsEnumText();
         builder.Property(d => d.Status).IsEnumText();

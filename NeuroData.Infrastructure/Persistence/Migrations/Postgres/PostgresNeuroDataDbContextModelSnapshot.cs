@@ -239,6 +239,13 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<Guid>("OpenedById")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("ProposedReason")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<int?>("ProposedSellerBps")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasMaxLength(4000)
@@ -262,6 +269,13 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<int?>("SellerShareBps")
                         .HasColumnType("integer");
 
+                    b.Property<string>("SellerStatement")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTimeOffset?>("SellerStatementAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -284,6 +298,69 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                     b.HasIndex("Status", "OpenedAt");
 
                     b.ToTable("Disputes", (string)null);
+                });
+
+            modelBuilder.Entity("NeuroData.Domain.Commerce.DisputeClaim", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("BuyerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("ChainId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("EscrowOnChainId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BuyerId");
+
+                    b.HasIndex("ChainId", "EscrowOnChainId", "BuyerId");
+
+                    b.ToTable("DisputeClaims", (string)null);
+                });
+
+            modelBuilder.Entity("NeuroData.Domain.Commerce.DisputeClaimEvidence", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Cid")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<Guid>("ClaimId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClaimId", "Cid")
+                        .IsUnique();
+
+                    b.ToTable("DisputeClaimEvidence", (string)null);
                 });
 
             modelBuilder.Entity("NeuroData.Domain.Commerce.DisputeEvidence", b =>
@@ -1084,6 +1161,56 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("Tags", (string)null);
+                });
+
+            modelBuilder.Entity("NeuroData.Domain.Notifications.Notification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTimeOffset?>("ReadAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "CreatedAt");
+
+                    b.HasIndex("UserId", "Key")
+                        .IsUnique();
+
+                    b.ToTable("Notifications", (string)null);
                 });
 
             modelBuilder.Entity("NeuroData.Domain.Training.TrainedModel", b =>
@@ -1941,6 +2068,24 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("NeuroData.Domain.Commerce.DisputeClaim", b =>
+                {
+                    b.HasOne("NeuroData.Infrastructure.Identity.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("BuyerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("NeuroData.Domain.Commerce.DisputeClaimEvidence", b =>
+                {
+                    b.HasOne("NeuroData.Domain.Commerce.DisputeClaim", null)
+                        .WithMany("Evidence")
+                        .HasForeignKey("ClaimId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("NeuroData.Domain.Commerce.DisputeEvidence", b =>
                 {
                     b.HasOne("NeuroData.Domain.Commerce.Dispute", null)
@@ -2162,6 +2307,15 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("NeuroData.Domain.Notifications.Notification", b =>
+                {
+                    b.HasOne("NeuroData.Infrastructure.Identity.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("NeuroData.Domain.Training.TrainedModel", b =>
                 {
                     b.HasOne("NeuroData.Domain.Datasets.DatasetVersion", null)
@@ -2260,6 +2414,11 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                 });
 
             modelBuilder.Entity("NeuroData.Domain.Commerce.Dispute", b =>
+                {
+                    b.Navigation("Evidence");
+                });
+
+            modelBuilder.Entity("NeuroData.Domain.Commerce.DisputeClaim", b =>
                 {
                     b.Navigation("Evidence");
                 });

@@ -235,6 +235,13 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<Guid>("OpenedById")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ProposedReason")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ProposedSellerBps")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasMaxLength(4000)
@@ -259,6 +266,14 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<int?>("SellerShareBps")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SellerStatement")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SellerStatementAt")
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -281,6 +296,71 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("Status", "OpenedAt");
 
                     b.ToTable("Disputes", (string)null);
+                });
+
+            modelBuilder.Entity("NeuroData.Domain.Commerce.DisputeClaim", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("BuyerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ChainId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EscrowOnChainId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BuyerId");
+
+                    b.HasIndex("ChainId", "EscrowOnChainId", "BuyerId");
+
+                    b.ToTable("DisputeClaims", (string)null);
+                });
+
+            modelBuilder.Entity("NeuroData.Domain.Commerce.DisputeClaimEvidence", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Cid")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ClaimId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClaimId", "Cid")
+                        .IsUnique();
+
+                    b.ToTable("DisputeClaimEvidence", (string)null);
                 });
 
             modelBuilder.Entity("NeuroData.Domain.Commerce.DisputeEvidence", b =>
@@ -1154,6 +1234,59 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("Tags", (string)null);
+                });
+
+            modelBuilder.Entity("NeuroData.Domain.Notifications.Notification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedAt")
+                        .IsRequired()
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReadAt")
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "CreatedAt");
+
+                    b.HasIndex("UserId", "Key")
+                        .IsUnique();
+
+                    b.ToTable("Notifications", (string)null);
                 });
 
             modelBuilder.Entity("NeuroData.Domain.Training.TrainedModel", b =>
@@ -2075,6 +2208,24 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("NeuroData.Domain.Commerce.DisputeClaim", b =>
+                {
+                    b.HasOne("NeuroData.Infrastructure.Identity.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("BuyerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("NeuroData.Domain.Commerce.DisputeClaimEvidence", b =>
+                {
+                    b.HasOne("NeuroData.Domain.Commerce.DisputeClaim", null)
+                        .WithMany("Evidence")
+                        .HasForeignKey("ClaimId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("NeuroData.Domain.Commerce.DisputeEvidence", b =>
                 {
                     b.HasOne("NeuroData.Domain.Commerce.Dispute", null)
@@ -2296,6 +2447,15 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("NeuroData.Domain.Notifications.Notification", b =>
+                {
+                    b.HasOne("NeuroData.Infrastructure.Identity.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("NeuroData.Domain.Training.TrainedModel", b =>
                 {
                     b.HasOne("NeuroData.Domain.Datasets.DatasetVersion", null)
@@ -2394,6 +2554,11 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("NeuroData.Domain.Commerce.Dispute", b =>
+                {
+                    b.Navigation("Evidence");
+                });
+
+            modelBuilder.Entity("NeuroData.Domain.Commerce.DisputeClaim", b =>
                 {
                     b.Navigation("Evidence");
                 });
