@@ -10,6 +10,7 @@ using NeuroData.Infrastructure.Datasets.Moderation;
 using NeuroData.Infrastructure.Indexing;
 using NeuroData.Infrastructure.Ingest;
 using NeuroData.Infrastructure.Jobs;
+using NeuroData.Infrastructure.Payouts;
 using NeuroData.Infrastructure.Persistence;
 using NeuroData.Infrastructure.Storage;
 
@@ -30,6 +31,7 @@ public static class DependencyInjection
         builder.Services.AddDatasetPublishing(builder.Configuration); // uploads, ingest worker, publishing service
         builder.Services.AddDatasetDiscovery(builder.Configuration);
         builder.Services.AddDatasetModeration(builder.Configuration);
+        builder.AddPayouts(); // auto-release job, job run history, payouts, fees (NeuroData:Commerce)
         return builder;
     }
 
