@@ -135,7 +135,7 @@ public sealed class AutoReleaseService(
     }
 
     /// <summary>A node problem (worth another try), not a decision of the contract.</summary>
-    internal static bool IsRetryable(Exception ex) => ex switch
+    public static bool IsRetryable(Exception ex) => ex switch
     {
         ChainTransactionException chainError => chainError.ErrorName is null && !chainError.Message.StartsWith("The contract refused", StringComparison.Ordinal),
         _ => IsNodeFailure(ex),
