@@ -11,9 +11,10 @@ namespace NeuroData.Infrastructure.Payouts;
 /// Keeps <see cref="Payout"/> rows equal to the EscrowManager's <c>Withdrawn</c> events in the mirror's raw logs: one
 /// row per (transaction, account) for accounts linked to a user (by <see cref="WalletLink"/>), paid at the block's
 /// time. Level-triggered: adds what is missing (also when a wallet is linked later), keeps rows of wallets unlinked
-/// since, removes rows whose event a reorganisation took away, and changes nothing when run again.
+/// since, removes rows whose event a reorganisation took away, and changes nothing when run again. Pending Withdraw
+/// transactions of users are confirmed from the same events (the page that sent them may have closed before the receipt).
 /// </summary>
-public sealed class PayoutReconciler(IDbContextFactory<NeuroDataDbContext> contexts, BlockTimestamps blockTimes) : IChainReconciler
+public sealed class PayoutReconciler(IDbContextFactory<NeuroDataDbContext> contexts, BlockTimestamps blockTimes, TimeProvider clock) : IChainReconciler
 {
     public int Order => 30;
 
@@ -22,7 +23,7 @@ public sealed class PayoutReconciler(IDbContextFactory<NeuroDataDbContext> conte
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var logs = await db.Set<ChainLogRecord>().AsNoTracking()
             .Where(l => l.ChainId == chainId && l.EventName == ContractEvents.Withdrawn.Name)
-            .Select(l => new { l.TxHash, l.BlockHash, l.Topics, l.Data })
+            .Select(l => new { l.TxHash, l.BlockHash, l.BlockNumber, l.Topics, l.Data })
             .ToListAsync(cancellationToken);
         var events = logs.Select(l =>
         {
@@ -65,7 +66,22 @@ public sealed class PayoutReconciler(IDbContextFactory<NeuroDataDbContext> conte
             }
         }
 
-        if (changed.Count > 0)
+        // A withdrawal sent from /payouts whose page was closed before it saw the receipt: the indexed event confirms it.
+        var blockOf = logs.GroupBy(l => l.TxHash).ToDictionary(g => g.Key, g => g.First().BlockNumber);
+        var hashes = blockOf.Keys.ToList();
+        var pending = await db.ChainTransactions
+            .Where(t => t.ChainId == chainId && t.Status == ChainTransactionStatus.Pending && t.Purpose == ChainTransactionPurpose.Withdraw && hashes.Contains(t.Hash))
+            .ToListAsync(cancellationToken);
+        foreach (var transaction in pending)
+        {
+            transaction.Confirm(blockOf[transaction.Hash], clock.GetUtcNow());
+            if (transaction.UserId is { } owner)
+            {
+                changed.Add(owner);
+            }
+        }
+
+        if (changed.Count > 0 || pending.Count > 0)
         {
             await db.SaveChangesAsync(cancellationToken);
         }

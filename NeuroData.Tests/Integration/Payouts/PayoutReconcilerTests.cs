@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using NeuroData.Domain.Commerce;
 using NeuroData.Domain.Common;
 using NeuroData.Infrastructure.Chain;
 using NeuroData.Infrastructure.Chain.Messages;
@@ -55,10 +56,20 @@ public sealed class PayoutReconcilerTests(PostgresCluster cluster) : IAsyncLifet
             await buyer.SendAsync(chain.Contracts.EscrowManager, new ConfirmFunction { EscrowId = other }, Ct);
         }
 
+        Nethereum.RPC.Eth.DTOs.TransactionReceipt withdrawal;
         using (var seller = chain.Sender(DevAccounts.Seller))
         {
             await seller.SendAsync(chain.Contracts.EscrowManager, new AgreeRefundFunction { EscrowId = refunded }, Ct);
-            await seller.SendAsync(chain.Contracts.EscrowManager, new WithdrawFunction(), Ct);
+            withdrawal = await seller.SendAsync(chain.Contracts.EscrowManager, new WithdrawFunction(), Ct);
+        }
+
+        // The seller's /payouts page recorded the withdrawal as pending, then was closed before it saw the receipt.
+        var withdrawalHash = TxHash.Parse(withdrawal.TransactionHash);
+        await using (var db = await host.Contexts.CreateDbContextAsync(Ct))
+        {
+            db.ChainTransactions.Add(new ChainTransaction(chain.Settings.ChainId, withdrawalHash, DevAccounts.Seller.Address, chain.Contracts.EscrowManager,
+                ChainTransactionPurpose.Withdraw, sellerUser, DateTimeOffset.UtcNow));
+            await db.SaveChangesAsync(Ct);
         }
 
         using (var arbitrator = chain.Sender(DevAccounts.Arbitrator))
@@ -68,6 +79,13 @@ public sealed class PayoutReconcilerTests(PostgresCluster cluster) : IAsyncLifet
 
         var changed = await host.IndexAsync(Ct);
         changed.ShouldContain(sellerUser);
+
+        await using (var db = await host.Contexts.CreateDbContextAsync(Ct))
+        {
+            var recorded = await db.ChainTransactions.SingleAsync(t => t.Hash == withdrawalHash, Ct);
+            recorded.Status.ShouldBe(ChainTransactionStatus.Confirmed, "the indexed Withdrawn event confirms it");
+            recorded.BlockNumber.ShouldBe((long)withdrawal.BlockNumber.Value);
+        }
 
         var queries = host.Services.GetRequiredService<PayoutQueries>();
         var sellerView = await queries.OverviewAsync(sellerUser, Ct);
