@@ -11,6 +11,7 @@ using NeuroData.Infrastructure.Datasets.Moderation;
 using NeuroData.Infrastructure.Indexing;
 using NeuroData.Infrastructure.Ingest;
 using NeuroData.Infrastructure.Jobs;
+using NeuroData.Infrastructure.Payouts;
 using NeuroData.Infrastructure.Persistence;
 using NeuroData.Infrastructure.Storage;
 
@@ -33,6 +34,7 @@ public static class DependencyInjection
         builder.Services.AddDatasetModeration(builder.Configuration);
         builder.Services.AddPurchases(builder.Configuration); // purchases, escrows, fees, refunds follow the chain mirror (reconciler order 10)
         Commerce.Disputes.DisputeSetup.AddDisputes(builder); // notifications, escrow page, disputes, arbitration, votes, reminders
+        builder.AddPayouts(); // auto-release job, job run history, payouts, fees (NeuroData:Commerce)
         return builder;
     }
 

@@ -120,6 +120,13 @@ public interface IPlatformChainOperator
 
     /// <summary>Rejects (or takes down) a listing as moderator with a reason shown to the seller.</summary>
     Task<ChainReceipt> RejectListingAsync(long listingId, string reason, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Releases a funded escrow whose review deadline has passed (EscrowManager.releaseAfterDeadline, which anyone may
+    /// call). Throws <see cref="ChainTransactionException"/> when refused: ErrorName "InvalidState" when the escrow is
+    /// no longer funded (already released, refunded or disputed), "DeadlineNotReached" before the deadline.
+    /// </summary>
+    Task<ChainReceipt> ReleaseAfterDeadlineAsync(long escrowId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Builds the unsigned transactions users sign in their own wallet.</summary>

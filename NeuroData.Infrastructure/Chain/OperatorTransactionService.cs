@@ -38,4 +38,12 @@ public sealed class OperatorTransactionService : IPlatformChainOperator
         var receipt = await _sender.SendAsync(contracts.DataMarketplace, new RejectListingFunction { ListingId = listingId, Reason = text }, cancellationToken);
         return receipt.ToChainReceipt();
     }
+
+    public async Task<ChainReceipt> ReleaseAfterDeadlineAsync(long escrowId, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(escrowId);
+        var contracts = await _context.GetContractsAsync(cancellationToken);
+        var receipt = await _sender.SendAsync(contracts.EscrowManager, new ReleaseAfterDeadlineFunction { EscrowId = escrowId }, cancellationToken);
+        return receipt.ToChainReceipt();
+    }
 }
