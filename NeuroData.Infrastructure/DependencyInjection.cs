@@ -11,6 +11,7 @@ using NeuroData.Infrastructure.Indexing;
 using NeuroData.Infrastructure.Ingest;
 using NeuroData.Infrastructure.Jobs;
 using NeuroData.Infrastructure.Persistence;
+using NeuroData.Infrastructure.Search;
 using NeuroData.Infrastructure.Storage;
 
 namespace NeuroData.Infrastructure;
@@ -29,6 +30,7 @@ public static class DependencyInjection
         builder.Services.AddDatasetIngest(builder.Configuration);
         builder.Services.AddDatasetPublishing(builder.Configuration); // uploads, ingest worker, publishing service
         builder.Services.AddDatasetDiscovery(builder.Configuration);
+        builder.Services.AddMarketplaceSearch(builder.Configuration); // count cap and result cache (NeuroData:Search)
         builder.Services.AddDatasetModeration(builder.Configuration);
         return builder;
     }

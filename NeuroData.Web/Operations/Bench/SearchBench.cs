@@ -11,17 +11,21 @@ using NeuroData.Domain.Datasets;
 using NeuroData.Infrastructure.Identity;
 using NeuroData.Infrastructure.Persistence;
 using NeuroData.Infrastructure.Queries;
+using NeuroData.Infrastructure.Search;
 using Npgsql;
 
 namespace NeuroData.Web.Operations.Bench;
 
 /// <summary>
-/// <c>bench search [--listings 100000] [--clients 20] [--queries 200] [--provider sqlite|postgres|both] [--postgres "conn"]</c>:
+/// <c>bench search [--listings 100000] [--clients 20] [--queries 200] [--provider sqlite|postgres|both] [--postgres "conn"]
+/// [--cache-seconds 30] [--keep]</c>:
 /// seeds a throwaway database per provider with live listings (SQLite: a temp file; PostgreSQL: the given server, in a
 /// new database that is dropped afterwards, or a private cluster started with initdb/pg_ctl), runs a mix of marketplace
 /// queries (full-text with relevance, full-text with filters, filtered browsing with every sort, deep pages, tag pages)
 /// from concurrent clients through the real <see cref="MarketplaceQueries"/>, and prints latency percentiles as a
-/// Markdown table. A benchmark, not a test: it asserts nothing.
+/// Markdown table. <c>--cache-seconds</c> sets the result cache as <c>NeuroData:Search:CacheSeconds</c> does (0 = off;
+/// default: the application's default); <c>--keep</c> keeps the SQLite file for inspection. A benchmark, not a test: it
+/// asserts nothing.
 /// </summary>
 internal sealed class SearchBenchVerb : ICommandLineVerb
 {
@@ -52,7 +56,7 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
     {
         if (args.Count == 0 || !string.Equals(args[0], "search", StringComparison.OrdinalIgnoreCase))
         {
-            await Console.Error.WriteLineAsync("usage: bench search [--listings 100000] [--clients 20] [--queries 200] [--provider sqlite|postgres|both] [--postgres \"<connection string>\"]");
+            await Console.Error.WriteLineAsync("usage: bench search [--listings 100000] [--clients 20] [--queries 200] [--provider sqlite|postgres|both] [--postgres \"<connection string>\"] [--cache-seconds 30] [--keep]");
             return Verbs.UsageError;
         }
 
@@ -75,7 +79,7 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
         }
 
         Console.WriteLine();
-        Console.WriteLine($"Search latency, {options.Listings:N0} live listings, {options.Clients} concurrent clients, {options.QueriesPerClient} queries each ({Environment.ProcessorCount} cores, {RuntimeLabel()}):");
+        Console.WriteLine($"Search latency, {options.Listings:N0} live listings, {options.Clients} concurrent clients, {options.QueriesPerClient} queries each, result cache {(options.CacheSeconds == 0 ? "off" : $"{options.CacheSeconds} s")} ({Environment.ProcessorCount} cores, {RuntimeLabel()}):");
         Console.WriteLine();
         Console.WriteLine("| Provider | Seed time | Queries | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | Throughput (q/s) |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
@@ -112,7 +116,12 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
         finally
         {
             SqliteConnection.ClearAllPools();
-            foreach (var file in new[] { path, path + "-wal", path + "-shm", path + "-journal" })
+            if (options.Keep)
+            {
+                Console.WriteLine($"[SQLite] kept {path}");
+            }
+
+            foreach (var file in options.Keep ? Array.Empty<string>() : new[] { path, path + "-wal", path + "-shm", path + "-journal" })
             {
                 File.Delete(file);
             }
@@ -179,7 +188,7 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
             await db.Database.ExecuteSqlRawAsync("ANALYZE; INSERT INTO \"DatasetSearch\"(\"DatasetSearch\") VALUES ('optimize');", cancellationToken);
         }
 
-        var queries = new MarketplaceQueries(factory);
+        var queries = new MarketplaceQueries(factory, new SearchOptions { CacheSeconds = options.CacheSeconds });
 
         // Warm-up: connection pools, query plans, caches.
         var warmRandom = new Random(7);
@@ -388,7 +397,7 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
         }
     }
 
-    private sealed record BenchOptions(int Listings, int Clients, int QueriesPerClient, IReadOnlyList<DatabaseProvider> Providers, string? PostgresConnectionString)
+    private sealed record BenchOptions(int Listings, int Clients, int QueriesPerClient, IReadOnlyList<DatabaseProvider> Providers, string? PostgresConnectionString, int CacheSeconds, bool Keep)
     {
         public static BenchOptions? Parse(List<string> args, out string error)
         {
@@ -397,6 +406,8 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
             var queries = 200;
             var provider = "both";
             string? postgres = null;
+            var cacheSeconds = new SearchOptions().CacheSeconds;
+            var keep = false;
             error = string.Empty;
             for (var i = 0; i < args.Count; i++)
             {
@@ -412,18 +423,22 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
                     case "--listings" when Int(out listings, 1, 10_000_000):
                     case "--clients" when Int(out clients, 1, 500):
                     case "--queries" when Int(out queries, 1, 1_000_000):
+                    case "--cache-seconds" when Int(out cacheSeconds, 0, 86_400):
                         i++;
                         break;
                     case "--provider" when value is "sqlite" or "postgres" or "both":
                         provider = value;
                         i++;
                         break;
+                    case "--keep":
+                        keep = true;
+                        break;
                     case "--postgres" when !string.IsNullOrWhiteSpace(value):
                         postgres = value;
                         i++;
                         break;
                     default:
-                        error = $"bench search: unknown or invalid option '{args[i]}'{(value is null ? "" : $" '{value}'")}. Options: --listings N, --clients N, --queries N, --provider sqlite|postgres|both, --postgres \"<connection string>\".";
+                        error = $"bench search: unknown or invalid option '{args[i]}'{(value is null ? "" : $" '{value}'")}. Options: --listings N, --clients N, --queries N, --provider sqlite|postgres|both, --postgres \"<connection string>\", --cache-seconds N (0 = off), --keep.";
                         return null;
                 }
             }
@@ -434,7 +449,7 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
                 "postgres" => [DatabaseProvider.Postgres],
                 _ => [DatabaseProvider.Sqlite, DatabaseProvider.Postgres],
             };
-            return new BenchOptions(listings, clients, queries, providers, postgres);
+            return new BenchOptions(listings, clients, queries, providers, postgres, cacheSeconds, keep);
         }
     }
 
