@@ -223,7 +223,9 @@ public sealed class MarketplaceQueries(IDbContextFactory<NeuroDataDbContext> fac
 
             foreach (var tagId in tagIds)
             {
-                query = query.Where(d => d.Tags.Any(dt => dt.TagId == tagId));
+                // "Id IN (datasets of the tag)": the database starts from the tag's rows instead of probing every dataset.
+                var tagged = db.Set<DatasetTag>().Where(dt => dt.TagId == tagId).Select(dt => dt.DatasetId);
+                query = query.Where(d => tagged.Contains(d.Id));
             }
         }
 
@@ -283,7 +285,10 @@ public sealed class MarketplaceQueries(IDbContextFactory<NeuroDataDbContext> fac
         var byRelevance = search.Sort == MarketplaceSort.Relevance && FullTextSearch.Hits(db, search.Text) is not null;
         if (byRelevance)
         {
-            return await RelevancePageAsync(db, query, search, page, pageSize, cancellationToken);
+            var filtered = categoryIds is not null || search.TagSlugs.Count > 0 || search.MinPrice is not null || search.MaxPrice is not null
+                || search.Format is not null || search.MinSizeBytes is not null || search.MaxSizeBytes is not null || search.MinRating is not null
+                || search.AccessType is not null || search.FeaturedOnly || search.SellerId is not null || search.ExcludeDatasetId is not null;
+            return await RelevancePageAsync(db, query, search, filtered, page, pageSize, cancellationToken);
         }
 
         if (FullTextSearch.Matches(db, search.Text) is { } matches)
@@ -323,14 +328,37 @@ public sealed class MarketplaceQueries(IDbContextFactory<NeuroDataDbContext> fac
     }
 
     /// <summary>
-    /// Relevance order (best match, then newest, then id). Fast path: rank every match inside the full-text index but
-    /// read only the best few hundred datasets; the page is exact when the candidates that pass the filters fill it with
-    /// ranks strictly above the weakest candidate (nothing outside could come before them), or when the candidates were
-    /// all the matches. Otherwise the full join of every match decides.
+    /// Relevance order (best match, then newest, then id). With filters, first the datasets that pass them and match
+    /// (at most the count cap + 1, found without ranking): when that is all of them, only they are ranked. Otherwise the
+    /// fast path: rank every match inside the full-text index but read only the best ones; the page is exact when the
+    /// candidates that pass the filters fill it with ranks strictly above the weakest one read (nothing outside could
+    /// come before them), or when those were all the matches. Otherwise the full join of every match decides.
     /// </summary>
     private async Task<PagedResult<DatasetCard>> RelevancePageAsync(
-        NeuroDataDbContext db, IQueryable<Dataset> query, MarketplaceSearch search, int page, int pageSize, CancellationToken cancellationToken)
+        NeuroDataDbContext db, IQueryable<Dataset> query, MarketplaceSearch search, bool filtered, int page, int pageSize, CancellationToken cancellationToken)
     {
+        var matches = FullTextSearch.Matches(db, search.Text)!;
+        if (filtered)
+        {
+            var passing = await query.Where(d => matches.Any(m => m.DatasetId == d.Id))
+                .Select(d => new Candidate(d.Id, d.PublishedAt))
+                .Take(_options.CountCap + 1)
+                .ToListAsync(cancellationToken);
+            if (passing.Count <= _options.CountCap)
+            {
+                if (passing.Count == 0)
+                {
+                    return new PagedResult<DatasetCard>([], 0, page, pageSize);
+                }
+
+                var passingIds = passing.Select(c => c.Id).ToList();
+                var ranks = await FullTextSearch.Hits(db, search.Text)!.Where(h => EF.Parameter(passingIds).Contains(h.DatasetId)).ToListAsync(cancellationToken);
+                var rankOfPassing = ranks.GroupBy(h => h.DatasetId).ToDictionary(g => g.Key, g => g.First().Rank);
+                var pageIds = Order(passing, rankOfPassing).Skip((page - 1) * pageSize).Take(pageSize).Select(c => c.Id).ToList();
+                return new PagedResult<DatasetCard>(await CardsAsync(db, pageIds, cancellationToken), passing.Count, page, pageSize);
+            }
+        }
+
         var need = page * pageSize;
         var limit = Math.Max(_options.CountCap + 1, (need * 2) + 50);
         var top = (await FullTextSearch.TopAsync(db, search.Text, limit, cancellationToken))!;
@@ -346,14 +374,11 @@ public sealed class MarketplaceQueries(IDbContextFactory<NeuroDataDbContext> fac
         }
 
         var candidateIds = rankOf.Keys.ToList();
-        var candidates = await query.Where(d => candidateIds.Contains(d.Id))
+        // One array parameter (not one parameter per id): a thousand ids would otherwise make a new statement each time.
+        var candidates = await query.Where(d => EF.Parameter(candidateIds).Contains(d.Id))
             .Select(d => new Candidate(d.Id, d.PublishedAt))
             .ToListAsync(cancellationToken);
-        var sorted = candidates
-            .OrderByDescending(c => rankOf[c.Id])
-            .ThenByDescending(c => c.PublishedAt)
-            .ThenBy(c => c.Id.ToString("N"), StringComparer.Ordinal)
-            .ToList();
+        var sorted = Order(candidates, rankOf);
 
         var complete = top.Count < limit;
         var weakest = top.Min(h => h.Rank);
@@ -375,7 +400,6 @@ public sealed class MarketplaceQueries(IDbContextFactory<NeuroDataDbContext> fac
         }
         else
         {
-            var matches = FullTextSearch.Matches(db, search.Text)!;
             (total, capped) = await CountAsync(query.Where(d => matches.Any(m => m.DatasetId == d.Id)), cancellationToken);
         }
 
@@ -405,6 +429,17 @@ public sealed class MarketplaceQueries(IDbContextFactory<NeuroDataDbContext> fac
         var cards = await CardsAsync(db, ids, cancellationToken);
         return new PagedResult<DatasetCard>(cards, total, page, pageSize) { TotalIsCapped = capped };
     }
+
+    /// <summary>
+    /// Best rank first, then newest, then id in the databases' order (SQLite compares the upper-case text, PostgreSQL the
+    /// bytes of a uuid: both the order of the hexadecimal digits).
+    /// </summary>
+    private static List<Candidate> Order(List<Candidate> candidates, Dictionary<Guid, double> rankOf) =>
+        [.. candidates
+            .Where(c => rankOf.ContainsKey(c.Id))
+            .OrderByDescending(c => rankOf[c.Id])
+            .ThenByDescending(c => c.PublishedAt)
+            .ThenBy(c => c.Id.ToString("N"), StringComparer.Ordinal)];
 
     /// <summary>How many rows match, counting at most <see cref="SearchOptions.CountCap"/> + 1.</summary>
     private async Task<(int Total, bool Capped)> CountAsync(IQueryable<Dataset> query, CancellationToken cancellationToken)

@@ -20,8 +20,12 @@ public static class SearchChanges
     public static void Changed() => Interlocked.Increment(ref _generation);
 }
 
-/// <summary>Moves <see cref="SearchChanges"/> on after a save that touched what search shows (one shared instance).</summary>
-public sealed class SearchChangeInterceptor : SaveChangesInterceptor
+/// <summary>
+/// Moves <see cref="SearchChanges"/> on when a save touches what search shows: before and after the save, and again when
+/// the surrounding transaction (if any) commits or rolls back, so a search that read during the transaction is not kept.
+/// One shared instance.
+/// </summary>
+public sealed class SearchChangeInterceptor : SaveChangesInterceptor, IDbTransactionInterceptor
 {
     public static readonly SearchChangeInterceptor Instance = new();
 
@@ -67,6 +71,30 @@ public sealed class SearchChangeInterceptor : SaveChangesInterceptor
         return base.SaveChangesFailedAsync(eventData, cancellationToken);
     }
 
+    void IDbTransactionInterceptor.TransactionCommitted(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData) => Finish(eventData.Context);
+
+    Task IDbTransactionInterceptor.TransactionCommittedAsync(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken)
+    {
+        Finish(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    void IDbTransactionInterceptor.TransactionRolledBack(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData) => Finish(eventData.Context);
+
+    Task IDbTransactionInterceptor.TransactionRolledBackAsync(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken)
+    {
+        Finish(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    private static void Finish(DbContext? context)
+    {
+        if (context is not null && Pending.Remove(context))
+        {
+            SearchChanges.Changed();
+        }
+    }
+
     private static void Note(DbContext? context)
     {
         if (context is null)
@@ -88,9 +116,15 @@ public sealed class SearchChangeInterceptor : SaveChangesInterceptor
 
     private static void Settle(DbContext? context)
     {
-        if (context is not null && Pending.Remove(context))
+        if (context is null || !Pending.TryGetValue(context, out _))
         {
-            SearchChanges.Changed();
+            return;
+        }
+
+        SearchChanges.Changed();
+        if (context.Database.CurrentTransaction is null)
+        {
+            Pending.Remove(context);
         }
     }
 }

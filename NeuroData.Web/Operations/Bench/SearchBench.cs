@@ -18,13 +18,14 @@ namespace NeuroData.Web.Operations.Bench;
 
 /// <summary>
 /// <c>bench search [--listings 100000] [--clients 20] [--queries 200] [--provider sqlite|postgres|both] [--postgres "conn"]
-/// [--cache-seconds 30] [--keep]</c>:
+/// [--cache-seconds 30] [--keep] [--sqlite-file PATH]</c>:
 /// seeds a throwaway database per provider with live listings (SQLite: a temp file; PostgreSQL: the given server, in a
 /// new database that is dropped afterwards, or a private cluster started with initdb/pg_ctl), runs a mix of marketplace
 /// queries (full-text with relevance, full-text with filters, filtered browsing with every sort, deep pages, tag pages)
 /// from concurrent clients through the real <see cref="MarketplaceQueries"/>, and prints latency percentiles as a
 /// Markdown table. <c>--cache-seconds</c> sets the result cache as <c>NeuroData:Search:CacheSeconds</c> does (0 = off;
-/// default: the application's default); <c>--keep</c> keeps the SQLite file for inspection. A benchmark, not a test: it
+/// default: the application's default); <c>--keep</c> keeps the SQLite file for inspection and <c>--sqlite-file</c> runs
+/// the queries again on such a kept file (no seeding). A benchmark, not a test: it
 /// asserts nothing.
 /// </summary>
 internal sealed class SearchBenchVerb : ICommandLineVerb
@@ -107,7 +108,7 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
 
     private static async Task<BenchResult> RunSqliteAsync(BenchOptions options, CancellationToken cancellationToken)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"nd-bench-{Guid.NewGuid():N}.db");
+        var path = options.SqliteFile ?? Path.Combine(Path.GetTempPath(), $"nd-bench-{Guid.NewGuid():N}.db");
         var settings = new DatabaseSettings(DatabaseProvider.Sqlite, new SqliteConnectionStringBuilder { DataSource = path, ForeignKeys = true }.ConnectionString);
         try
         {
@@ -116,12 +117,12 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
         finally
         {
             SqliteConnection.ClearAllPools();
-            if (options.Keep)
+            if (options.Keep || options.SqliteFile is not null)
             {
                 Console.WriteLine($"[SQLite] kept {path}");
             }
 
-            foreach (var file in options.Keep ? Array.Empty<string>() : new[] { path, path + "-wal", path + "-shm", path + "-journal" })
+            foreach (var file in options.Keep || options.SqliteFile is not null ? Array.Empty<string>() : new[] { path, path + "-wal", path + "-shm", path + "-journal" })
             {
                 File.Delete(file);
             }
@@ -174,7 +175,7 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
         Console.WriteLine($"[{label}] migrating ...");
         await new DatabaseMigrator(factory, settings, NullLogger<DatabaseMigrator>.Instance).MigrateAsync(cancellationToken);
         var seed = Stopwatch.StartNew();
-        var catalog = await SeedAsync(factory, options.Listings, label, cancellationToken);
+        var catalog = await ExistingCatalogAsync(factory, cancellationToken) ?? await SeedAsync(factory, options.Listings, label, cancellationToken);
         seed.Stop();
         Console.WriteLine($"[{label}] seeded {options.Listings:N0} listings in {seed.Elapsed.TotalSeconds:0.0} s");
         if (factory.Settings.Provider == DatabaseProvider.Postgres)
@@ -241,6 +242,21 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
             < 90 => (QueryKind.DeepPage, new MarketplaceSearch(Sort: MarketplaceSort.Newest, Page: random.Next(5, 51))),
             _ => (QueryKind.Tag, new MarketplaceSearch(Sort: MarketplaceSort.MostPurchased) { TagSlugs = [catalog.TagSlugs[random.Next(catalog.TagSlugs.Count)]] }),
         };
+    }
+
+    /// <summary>The catalog of a database seeded before (<c>--sqlite-file</c> of a kept run), or null when it is empty.</summary>
+    private static async Task<SeededCatalog?> ExistingCatalogAsync(NeuroDataDbContextFactory factory, CancellationToken cancellationToken)
+    {
+        await using var db = factory.CreateDbContext();
+        var categories = await db.Categories.AsNoTracking().Where(c => c.Slug.StartsWith("bench-category-")).Select(c => c.Slug).ToListAsync(cancellationToken);
+        if (categories.Count == 0)
+        {
+            return null;
+        }
+
+        var tags = await db.Tags.AsNoTracking().Select(t => t.Slug).ToListAsync(cancellationToken);
+        Console.WriteLine("[SQLite] reusing the seeded database");
+        return new SeededCatalog([.. categories.Order(StringComparer.Ordinal)], [.. tags.Order(StringComparer.Ordinal)]);
     }
 
     /// <summary>A skewed index (a few words are common, most are rare), like real search terms.</summary>
@@ -397,7 +413,7 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
         }
     }
 
-    private sealed record BenchOptions(int Listings, int Clients, int QueriesPerClient, IReadOnlyList<DatabaseProvider> Providers, string? PostgresConnectionString, int CacheSeconds, bool Keep)
+    private sealed record BenchOptions(int Listings, int Clients, int QueriesPerClient, IReadOnlyList<DatabaseProvider> Providers, string? PostgresConnectionString, int CacheSeconds, bool Keep, string? SqliteFile)
     {
         public static BenchOptions? Parse(List<string> args, out string error)
         {
@@ -408,6 +424,7 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
             string? postgres = null;
             var cacheSeconds = new SearchOptions().CacheSeconds;
             var keep = false;
+            string? sqliteFile = null;
             error = string.Empty;
             for (var i = 0; i < args.Count; i++)
             {
@@ -430,6 +447,10 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
                         provider = value;
                         i++;
                         break;
+                    case "--sqlite-file" when !string.IsNullOrWhiteSpace(value):
+                        sqliteFile = Path.GetFullPath(value);
+                        i++;
+                        break;
                     case "--keep":
                         keep = true;
                         break;
@@ -438,7 +459,7 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
                         i++;
                         break;
                     default:
-                        error = $"bench search: unknown or invalid option '{args[i]}'{(value is null ? "" : $" '{value}'")}. Options: --listings N, --clients N, --queries N, --provider sqlite|postgres|both, --postgres \"<connection string>\", --cache-seconds N (0 = off), --keep.";
+                        error = $"bench search: unknown or invalid option '{args[i]}'{(value is null ? "" : $" '{value}'")}. Options: --listings N, --clients N, --queries N, --provider sqlite|postgres|both, --postgres \"<connection string>\", --cache-seconds N (0 = off), --keep, --sqlite-file PATH.";
                         return null;
                 }
             }
@@ -449,7 +470,7 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
                 "postgres" => [DatabaseProvider.Postgres],
                 _ => [DatabaseProvider.Sqlite, DatabaseProvider.Postgres],
             };
-            return new BenchOptions(listings, clients, queries, providers, postgres, cacheSeconds, keep);
+            return new BenchOptions(listings, clients, queries, providers, postgres, cacheSeconds, keep, sqliteFile);
         }
     }
 
