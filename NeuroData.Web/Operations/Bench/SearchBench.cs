@@ -18,13 +18,13 @@ namespace NeuroData.Web.Operations.Bench;
 
 /// <summary>
 /// <c>bench search [--listings 100000] [--clients 20] [--queries 200] [--provider sqlite|postgres|both] [--postgres "conn"]
-/// [--cache-seconds 30] [--keep] [--sqlite-file PATH]</c>:
+/// [--cache-seconds 0,30] [--keep] [--sqlite-file PATH]</c>:
 /// seeds a throwaway database per provider with live listings (SQLite: a temp file; PostgreSQL: the given server, in a
 /// new database that is dropped afterwards, or a private cluster started with initdb/pg_ctl), runs a mix of marketplace
 /// queries (full-text with relevance, full-text with filters, filtered browsing with every sort, deep pages, tag pages)
 /// from concurrent clients through the real <see cref="MarketplaceQueries"/>, and prints latency percentiles as a
 /// Markdown table. <c>--cache-seconds</c> sets the result cache as <c>NeuroData:Search:CacheSeconds</c> does (0 = off;
-/// default: the application's default); <c>--keep</c> keeps the SQLite file for inspection and <c>--sqlite-file</c> runs
+/// default: the application's default; a list such as <c>0,30</c> measures each setting on the same seeded database); <c>--keep</c> keeps the SQLite file for inspection and <c>--sqlite-file</c> runs
 /// the queries again on such a kept file (no seeding). A benchmark, not a test: it
 /// asserts nothing.
 /// </summary>
@@ -57,7 +57,7 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
     {
         if (args.Count == 0 || !string.Equals(args[0], "search", StringComparison.OrdinalIgnoreCase))
         {
-            await Console.Error.WriteLineAsync("usage: bench search [--listings 100000] [--clients 20] [--queries 200] [--provider sqlite|postgres|both] [--postgres \"<connection string>\"] [--cache-seconds 30] [--keep]");
+            await Console.Error.WriteLineAsync("usage: bench search [--listings 100000] [--clients 20] [--queries 200] [--provider sqlite|postgres|both] [--postgres \"<connection string>\"] [--cache-seconds 0,30] [--keep] [--sqlite-file PATH]");
             return Verbs.UsageError;
         }
 
@@ -71,16 +71,16 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
         var results = new List<BenchResult>();
         if (options.Providers.Contains(DatabaseProvider.Sqlite))
         {
-            results.Add(await RunSqliteAsync(options, cancellationToken));
+            results.AddRange(await RunSqliteAsync(options, cancellationToken));
         }
 
         if (options.Providers.Contains(DatabaseProvider.Postgres))
         {
-            results.Add(await RunPostgresAsync(options, cancellationToken));
+            results.AddRange(await RunPostgresAsync(options, cancellationToken));
         }
 
         Console.WriteLine();
-        Console.WriteLine($"Search latency, {options.Listings:N0} live listings, {options.Clients} concurrent clients, {options.QueriesPerClient} queries each, result cache {(options.CacheSeconds == 0 ? "off" : $"{options.CacheSeconds} s")} ({Environment.ProcessorCount} cores, {RuntimeLabel()}):");
+        Console.WriteLine($"Search latency, {options.Listings:N0} live listings, {options.Clients} concurrent clients, {options.QueriesPerClient} queries each ({Environment.ProcessorCount} cores, {RuntimeLabel()}):");
         Console.WriteLine();
         Console.WriteLine("| Provider | Seed time | Queries | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | Throughput (q/s) |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
@@ -106,7 +106,7 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
 
     private static string RuntimeLabel() => System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription;
 
-    private static async Task<BenchResult> RunSqliteAsync(BenchOptions options, CancellationToken cancellationToken)
+    private static async Task<List<BenchResult>> RunSqliteAsync(BenchOptions options, CancellationToken cancellationToken)
     {
         var path = options.SqliteFile ?? Path.Combine(Path.GetTempPath(), $"nd-bench-{Guid.NewGuid():N}.db");
         var settings = new DatabaseSettings(DatabaseProvider.Sqlite, new SqliteConnectionStringBuilder { DataSource = path, ForeignKeys = true }.ConnectionString);
@@ -129,7 +129,7 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
         }
     }
 
-    private static async Task<BenchResult> RunPostgresAsync(BenchOptions options, CancellationToken cancellationToken)
+    private static async Task<List<BenchResult>> RunPostgresAsync(BenchOptions options, CancellationToken cancellationToken)
     {
         if (options.PostgresConnectionString is { } given)
         {
@@ -169,7 +169,7 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task<BenchResult> RunAsync(string label, DatabaseSettings settings, BenchOptions options, CancellationToken cancellationToken)
+    private static async Task<List<BenchResult>> RunAsync(string label, DatabaseSettings settings, BenchOptions options, CancellationToken cancellationToken)
     {
         var factory = new NeuroDataDbContextFactory(settings);
         Console.WriteLine($"[{label}] migrating ...");
@@ -189,7 +189,20 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
             await db.Database.ExecuteSqlRawAsync("ANALYZE; INSERT INTO \"DatasetSearch\"(\"DatasetSearch\") VALUES ('optimize');", cancellationToken);
         }
 
-        var queries = new MarketplaceQueries(factory, new SearchOptions { CacheSeconds = options.CacheSeconds });
+        var results = new List<BenchResult>();
+        foreach (var cacheSeconds in options.CacheSettings)
+        {
+            var cached = $"{label}, cache {(cacheSeconds == 0 ? "off" : $"{cacheSeconds} s")}";
+            results.Add(await MeasureAsync(cached, factory, catalog, seed.Elapsed, cacheSeconds, options, cancellationToken));
+        }
+
+        return results;
+    }
+
+    private static async Task<BenchResult> MeasureAsync(
+        string label, NeuroDataDbContextFactory factory, SeededCatalog catalog, TimeSpan seedTime, int cacheSeconds, BenchOptions options, CancellationToken cancellationToken)
+    {
+        var queries = new MarketplaceQueries(factory, new SearchOptions { CacheSeconds = cacheSeconds });
 
         // Warm-up: connection pools, query plans, caches.
         var warmRandom = new Random(7);
@@ -217,7 +230,7 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
         wall.Stop();
         var all = latencies.SelectMany(l => l).ToList();
         Console.WriteLine($"[{label}] {all.Count:N0} queries in {wall.Elapsed.TotalSeconds:0.0} s");
-        return new BenchResult(label, seed.Elapsed, all, all.Count / wall.Elapsed.TotalSeconds);
+        return new BenchResult(label, seedTime, all, all.Count / wall.Elapsed.TotalSeconds);
     }
 
     private static (QueryKind Kind, MarketplaceSearch Search) NextQuery(Random random, SeededCatalog catalog)
@@ -413,8 +426,26 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
         }
     }
 
-    private sealed record BenchOptions(int Listings, int Clients, int QueriesPerClient, IReadOnlyList<DatabaseProvider> Providers, string? PostgresConnectionString, int CacheSeconds, bool Keep, string? SqliteFile)
+    private sealed record BenchOptions(int Listings, int Clients, int QueriesPerClient, IReadOnlyList<DatabaseProvider> Providers, string? PostgresConnectionString, IReadOnlyList<int> CacheSettings, bool Keep, string? SqliteFile)
     {
+        /// <summary>"0,30" -> [0, 30]; null when any item is not 0 to 86,400.</summary>
+        private static List<int>? CacheList(string value)
+        {
+            var items = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            var list = new List<int>();
+            foreach (var item in items)
+            {
+                if (!int.TryParse(item, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) || seconds is < 0 or > 86_400)
+                {
+                    return null;
+                }
+
+                list.Add(seconds);
+            }
+
+            return list.Count == 0 ? null : list;
+        }
+
         public static BenchOptions? Parse(List<string> args, out string error)
         {
             var listings = 100_000;
@@ -422,7 +453,7 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
             var queries = 200;
             var provider = "both";
             string? postgres = null;
-            var cacheSeconds = new SearchOptions().CacheSeconds;
+            List<int> cacheSettings = [new SearchOptions().CacheSeconds];
             var keep = false;
             string? sqliteFile = null;
             error = string.Empty;
@@ -440,7 +471,6 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
                     case "--listings" when Int(out listings, 1, 10_000_000):
                     case "--clients" when Int(out clients, 1, 500):
                     case "--queries" when Int(out queries, 1, 1_000_000):
-                    case "--cache-seconds" when Int(out cacheSeconds, 0, 86_400):
                         i++;
                         break;
                     case "--provider" when value is "sqlite" or "postgres" or "both":
@@ -451,6 +481,10 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
                         sqliteFile = Path.GetFullPath(value);
                         i++;
                         break;
+                    case "--cache-seconds" when value is not null && CacheList(value) is { } list:
+                        cacheSettings = list;
+                        i++;
+                        break;
                     case "--keep":
                         keep = true;
                         break;
@@ -459,7 +493,7 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
                         i++;
                         break;
                     default:
-                        error = $"bench search: unknown or invalid option '{args[i]}'{(value is null ? "" : $" '{value}'")}. Options: --listings N, --clients N, --queries N, --provider sqlite|postgres|both, --postgres \"<connection string>\", --cache-seconds N (0 = off), --keep, --sqlite-file PATH.";
+                        error = $"bench search: unknown or invalid option '{args[i]}'{(value is null ? "" : $" '{value}'")}. Options: --listings N, --clients N, --queries N, --provider sqlite|postgres|both, --postgres \"<connection string>\", --cache-seconds N[,N...] (0 = off), --keep, --sqlite-file PATH.";
                         return null;
                 }
             }
@@ -470,7 +504,7 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
                 "postgres" => [DatabaseProvider.Postgres],
                 _ => [DatabaseProvider.Sqlite, DatabaseProvider.Postgres],
             };
-            return new BenchOptions(listings, clients, queries, providers, postgres, cacheSeconds, keep, sqliteFile);
+            return new BenchOptions(listings, clients, queries, providers, postgres, cacheSettings, keep, sqliteFile);
         }
     }
 
