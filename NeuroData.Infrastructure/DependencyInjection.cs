@@ -13,6 +13,7 @@ using NeuroData.Infrastructure.Ingest;
 using NeuroData.Infrastructure.Jobs;
 using NeuroData.Infrastructure.Payouts;
 using NeuroData.Infrastructure.Persistence;
+using NeuroData.Infrastructure.Search;
 using NeuroData.Infrastructure.Storage;
 
 namespace NeuroData.Infrastructure;
@@ -31,6 +32,7 @@ public static class DependencyInjection
         builder.Services.AddDatasetIngest(builder.Configuration);
         builder.Services.AddDatasetPublishing(builder.Configuration); // uploads, ingest worker, publishing service
         builder.Services.AddDatasetDiscovery(builder.Configuration);
+        builder.Services.AddMarketplaceSearch(builder.Configuration); // count cap and result cache (NeuroData:Search)
         builder.Services.AddDatasetModeration(builder.Configuration);
         builder.Services.AddPurchases(builder.Configuration); // purchases, escrows, fees, refunds follow the chain mirror (reconciler order 10)
         Commerce.Disputes.DisputeSetup.AddDisputes(builder); // notifications, escrow page, disputes, arbitration, votes, reminders

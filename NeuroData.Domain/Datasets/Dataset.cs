@@ -115,6 +115,19 @@ public sealed class Dataset : Entity, IAuditable
 
     public double? AverageRating => ReviewCount == 0 ? null : (double)RatingSum / ReviewCount;
 
+    /// <summary>
+    /// <see cref="AverageRating"/> as a stored column for sorting and filtering (0 without reviews), kept by
+    /// <see cref="RecordReview"/>. Comparing it with a whole number of stars is exact: the division is rounded
+    /// monotonically and whole numbers are exact doubles.
+    /// </summary>
+    public double RatingAverage { get; private set; }
+
+    /// <summary>Format of <see cref="LatestReadyVersion"/>, stored for search filters (null while no version is ready).</summary>
+    public DatasetFormat? LatestFormat { get; private set; }
+
+    /// <summary>Size in bytes of <see cref="LatestReadyVersion"/>, stored for search filters (null while no version is ready).</summary>
+    public long? LatestSizeBytes { get; private set; }
+
     public IReadOnlyCollection<DatasetVersion> Versions => _versions.AsReadOnly();
 
     public IReadOnlyCollection<DatasetTag> Tags => _tags.AsReadOnly();
@@ -190,7 +203,7 @@ public sealed class Dataset : Entity, IAuditable
         }
 
         var number = _versions.Count == 0 ? 1 : _versions.Max(v => v.VersionNumber) + 1;
-        var version = new DatasetVersion(Id, number, cid, sizeBytes, format, contentSha256Hex, wrappedKey, now);
+        var version = new DatasetVersion(this, number, cid, sizeBytes, format, contentSha256Hex, wrappedKey, now);
         _versions.Add(version);
         return version;
     }
@@ -320,6 +333,16 @@ public sealed class Dataset : Entity, IAuditable
             RatingSum += rating;
             ReviewCount++;
         }
+
+        RatingAverage = ReviewCount == 0 ? 0 : (double)RatingSum / ReviewCount;
+    }
+
+    /// <summary>Copies the latest ready version's format and size onto the dataset (called when a version's state changes).</summary>
+    internal void RefreshLatestVersion()
+    {
+        var latest = LatestReadyVersion;
+        LatestFormat = latest?.Format;
+        LatestSizeBytes = latest?.SizeBytes;
     }
 
     private void ApplyDetails(

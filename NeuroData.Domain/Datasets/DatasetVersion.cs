@@ -17,7 +17,7 @@ public sealed class DatasetVersion : Entity
         WrappedKey = null!;
     }
 
-    internal DatasetVersion(Guid datasetId, int versionNumber, Cid cid, long sizeBytes, DatasetFormat format, string contentSha256Hex, byte[] wrappedKey, DateTimeOffset now)
+    internal DatasetVersion(Dataset owner, int versionNumber, Cid cid, long sizeBytes, DatasetFormat format, string contentSha256Hex, byte[] wrappedKey, DateTimeOffset now)
     {
         if (sizeBytes <= 0)
         {
@@ -34,7 +34,8 @@ public sealed class DatasetVersion : Entity
             throw new DomainException("A dataset version needs its wrapped encryption key.");
         }
 
-        DatasetId = datasetId;
+        Owner = owner;
+        DatasetId = owner.Id;
         VersionNumber = versionNumber;
         Cid = cid;
         SizeBytes = sizeBytes;
@@ -46,6 +47,12 @@ public sealed class DatasetVersion : Entity
     }
 
     public Guid DatasetId { get; private set; }
+
+    /// <summary>
+    /// The dataset this version belongs to (set on creation, and by EF when both are loaded), so a change of state keeps the
+    /// dataset's stored latest format and size right.
+    /// </summary>
+    private Dataset? Owner { get; set; }
 
     /// <summary>1, 2, 3 … within the dataset.</summary>
     public int VersionNumber { get; private set; }
@@ -105,6 +112,7 @@ public sealed class DatasetVersion : Entity
         ProfileJson = profileJson;
         RowCount = rowCount;
         Status = DatasetVersionStatus.Ready;
+        Owner?.RefreshLatestVersion();
     }
 
     /// <summary>Records where the encrypted content and its training form were stored (only while processing).</summary>
@@ -149,6 +157,7 @@ public sealed class DatasetVersion : Entity
         }
 
         Status = DatasetVersionStatus.Withdrawn;
+        Owner?.RefreshLatestVersion();
     }
 
     private void RequireProcessing(string verb)

@@ -28,12 +28,12 @@ public sealed class NeuroDataDbContextFactory(DatabaseSettings settings, TimePro
     public static DbContextOptions<SqliteNeuroDataDbContext> BuildSqlite(string connectionString, TimeProvider? timeProvider = null) =>
         new DbContextOptionsBuilder<SqliteNeuroDataDbContext>()
             .UseSqlite(connectionString, o => o.MigrationsHistoryTable("__EFMigrationsHistory"))
-            .AddInterceptors(new AuditInterceptor(timeProvider ?? TimeProvider.System))
+            .AddInterceptors(new AuditInterceptor(timeProvider ?? TimeProvider.System), Search.SearchChangeInterceptor.Instance)
             .Options;
 
     public static DbContextOptions<PostgresNeuroDataDbContext> BuildPostgres(string connectionString, TimeProvider? timeProvider = null) =>
         new DbContextOptionsBuilder<PostgresNeuroDataDbContext>()
             .UseNpgsql(connectionString, o => o.EnableRetryOnFailure(3))
-            .AddInterceptors(new AuditInterceptor(timeProvider ?? TimeProvider.System))
+            .AddInterceptors(new AuditInterceptor(timeProvider ?? TimeProvider.System), Search.SearchChangeInterceptor.Instance)
             .Options;
 }

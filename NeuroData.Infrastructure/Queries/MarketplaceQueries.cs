@@ -108,13 +108,23 @@ public sealed record CategoryOption(Guid Id, string Name)
 
 public sealed record TagOption(Guid Id, string Name, string Slug);
 
-/// <summary>Reads the public marketplace: only datasets a moderator approved (live).</summary>
-public sealed class MarketplaceQueries(IDbContextFactory<NeuroDataDbContext> factory)
+/// <summary>
+/// Reads the public marketplace: only datasets a moderator approved (live). Counts stop at
+/// <see cref="SearchOptions.CountCap"/>; identical searches may be served from a short-lived cache (see
+/// <see cref="SearchResultCache{T}"/>; off when built without options).
+/// </summary>
+public sealed class MarketplaceQueries(IDbContextFactory<NeuroDataDbContext> factory, SearchOptions? options = null, TimeProvider? clock = null)
 {
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 48;
     public const int MaxSearchLength = SearchText.MaxInputLength;
     public const int SummaryLength = 180;
+
+    private readonly SearchOptions _options = (options ?? SearchOptions.NoCache).Validate();
+    private readonly SearchResultCache<PagedResult<DatasetCard>> _cache = new((options ?? SearchOptions.NoCache).Validate(), clock ?? TimeProvider.System);
+
+    /// <summary>Matches counted at most (a larger result reports this many and <see cref="PagedResult{T}.TotalIsCapped"/>).</summary>
+    public int CountCap => _options.CountCap;
 
     /// <summary>Categories for the filter, by name.</summary>
     public async Task<IReadOnlyList<CategoryOption>> CategoriesAsync(CancellationToken cancellationToken = default)
@@ -165,6 +175,25 @@ public sealed class MarketplaceQueries(IDbContextFactory<NeuroDataDbContext> fac
     public async Task<PagedResult<DatasetCard>> SearchAsync(MarketplaceSearch search, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(search);
+        if (!_cache.Enabled)
+        {
+            return await SearchUncachedAsync(search, cancellationToken);
+        }
+
+        var key = CacheKey(search);
+        if (_cache.TryGet(key, out var cached))
+        {
+            return cached;
+        }
+
+        var generation = SearchChanges.Generation;
+        var result = await SearchUncachedAsync(search, cancellationToken);
+        _cache.Set(key, result, generation);
+        return result;
+    }
+
+    private async Task<PagedResult<DatasetCard>> SearchUncachedAsync(MarketplaceSearch search, CancellationToken cancellationToken)
+    {
         var page = Math.Max(1, search.Page);
         var pageSize = Math.Clamp(search.PageSize, 1, MaxPageSize);
         var empty = new PagedResult<DatasetCard>([], 0, page, pageSize);
@@ -194,7 +223,9 @@ public sealed class MarketplaceQueries(IDbContextFactory<NeuroDataDbContext> fac
 
             foreach (var tagId in tagIds)
             {
-                query = query.Where(d => d.Tags.Any(dt => dt.TagId == tagId));
+                // "Id IN (datasets of the tag)": the database starts from the tag's rows instead of probing every dataset.
+                var tagged = db.Set<DatasetTag>().Where(dt => dt.TagId == tagId).Select(dt => dt.DatasetId);
+                query = query.Where(d => tagged.Contains(d.Id));
             }
         }
 
@@ -210,33 +241,24 @@ public sealed class MarketplaceQueries(IDbContextFactory<NeuroDataDbContext> fac
 
         if (search.Format is { } format)
         {
-            query = query.Where(d => db.DatasetVersions
-                .Where(v => v.DatasetId == d.Id && v.Status == DatasetVersionStatus.Ready)
-                .OrderByDescending(v => v.VersionNumber)
-                .Select(v => (DatasetFormat?)v.Format)
-                .FirstOrDefault() == format);
+            query = query.Where(d => d.LatestFormat == format);
         }
 
-        if (search.MinSizeBytes is not null || search.MaxSizeBytes is not null)
+        if (search.MinSizeBytes is { } minSize)
         {
-            var min = search.MinSizeBytes ?? 0;
-            var max = search.MaxSizeBytes ?? long.MaxValue;
-            query = query.Where(d => db.DatasetVersions
-                .Where(v => v.DatasetId == d.Id && v.Status == DatasetVersionStatus.Ready)
-                .OrderByDescending(v => v.VersionNumber)
-                .Select(v => (long?)v.SizeBytes)
-                .FirstOrDefault() >= min
-                && db.DatasetVersions
-                .Where(v => v.DatasetId == d.Id && v.Status == DatasetVersionStatus.Ready)
-                .OrderByDescending(v => v.VersionNumber)
-                .Select(v => (long?)v.SizeBytes)
-                .FirstOrDefault() <= max);
+            query = query.Where(d => d.LatestSizeBytes >= minSize);
+        }
+
+        if (search.MaxSizeBytes is { } maxSize)
+        {
+            query = query.Where(d => d.LatestSizeBytes <= maxSize);
         }
 
         if (search.MinRating is { } minRating)
         {
-            var stars = Math.Clamp(minRating, 1, 5);
-            query = query.Where(d => d.ReviewCount > 0 && d.RatingSum >= stars * d.ReviewCount);
+            // Exact: RatingAverage is RatingSum / ReviewCount rounded monotonically, whole stars are exact doubles.
+            double stars = Math.Clamp(minRating, 1, 5);
+            query = query.Where(d => d.RatingAverage >= stars);
         }
 
         if (search.AccessType is { } access && access != DatasetAccessTypes.None)
@@ -260,89 +282,226 @@ public sealed class MarketplaceQueries(IDbContextFactory<NeuroDataDbContext> fac
             query = query.Where(d => d.Id != excluded);
         }
 
-        IQueryable<RankedDataset> ranked;
-        var hits = FullTextSearch.Hits(db, search.Text);
-        var byRelevance = false;
-        if (hits is not null)
+        var byRelevance = search.Sort == MarketplaceSort.Relevance && FullTextSearch.Hits(db, search.Text) is not null;
+        if (byRelevance)
         {
-            ranked = query.Join(hits, d => d.Id, h => h.DatasetId, (d, h) => new RankedDataset { Dataset = d, Rank = h.Rank });
-            byRelevance = search.Sort == MarketplaceSort.Relevance;
+            var filtered = categoryIds is not null || search.TagSlugs.Count > 0 || search.MinPrice is not null || search.MaxPrice is not null
+                || search.Format is not null || search.MinSizeBytes is not null || search.MaxSizeBytes is not null || search.MinRating is not null
+                || search.AccessType is not null || search.FeaturedOnly || search.SellerId is not null || search.ExcludeDatasetId is not null;
+            return await RelevancePageAsync(db, query, search, filtered, page, pageSize, cancellationToken);
         }
-        else
+
+        if (FullTextSearch.Matches(db, search.Text) is { } matches)
         {
-            var text = SearchText.Clean(search.Text);
-            if (text is not null)
-            {
-                // Nothing the full-text index could match (only punctuation or symbols, e.g. "%"): fall back to a
-                // literal, case-insensitive substring match so such input still finds what contains it.
-                var pattern = "%" + EscapeLike(text.ToLowerInvariant()) + "%";
+            query = query.Where(d => matches.Any(m => m.DatasetId == d.Id));
+        }
+        else if (SearchText.Clean(search.Text) is { } text)
+        {
+            // Nothing the full-text index could match (only punctuation or symbols, e.g. "%"): fall back to a
+            // literal, case-insensitive substring match so such input still finds what contains it.
+            var pattern = "%" + EscapeLike(text.ToLowerInvariant()) + "%";
 #pragma warning disable CA1304, CA1311 // translated to SQL lower(); no .NET culture is involved
-                query = query.Where(d =>
-                    EF.Functions.Like(d.Title.ToLower(), pattern, "\\") ||
-                    EF.Functions.Like(d.DescriptionMarkdown.ToLower(), pattern, "\\"));
+            query = query.Where(d =>
+                EF.Functions.Like(d.Title.ToLower(), pattern, "\\") ||
+                EF.Functions.Like(d.DescriptionMarkdown.ToLower(), pattern, "\\"));
 #pragma warning restore CA1304, CA1311
-            }
-
-            ranked = query.Select(d => new RankedDataset { Dataset = d, Rank = 0.0 });
         }
 
-        var total = await ranked.CountAsync(cancellationToken);
+        var (total, capped) = await CountAsync(query, cancellationToken);
         if (total == 0)
         {
             return empty;
         }
 
-        IOrderedQueryable<RankedDataset> ordered = search.Sort switch
+        IOrderedQueryable<Dataset> ordered = search.Sort switch
         {
-            _ when byRelevance => ranked.OrderByDescending(r => r.Rank).ThenByDescending(r => r.Dataset.PublishedAt),
-            MarketplaceSort.PriceLowToHigh => ranked.OrderBy(r => r.Dataset.Price),
-            MarketplaceSort.PriceHighToLow => ranked.OrderByDescending(r => r.Dataset.Price),
-            MarketplaceSort.MostPurchased => ranked.OrderByDescending(r => r.Dataset.PurchaseCount).ThenByDescending(r => r.Dataset.ViewCount),
-            MarketplaceSort.TopRated => ranked
-                .OrderByDescending(r => r.Dataset.ReviewCount == 0 ? 0.0 : (double)r.Dataset.RatingSum / r.Dataset.ReviewCount)
-                .ThenByDescending(r => r.Dataset.ReviewCount),
-            _ => ranked.OrderByDescending(r => r.Dataset.PublishedAt),
+            MarketplaceSort.PriceLowToHigh => query.OrderBy(d => d.Price),
+            MarketplaceSort.PriceHighToLow => query.OrderByDescending(d => d.Price),
+            MarketplaceSort.MostPurchased => query.OrderByDescending(d => d.PurchaseCount).ThenByDescending(d => d.ViewCount),
+            MarketplaceSort.TopRated => query.OrderByDescending(d => d.RatingAverage).ThenByDescending(d => d.ReviewCount),
+            _ => query.OrderByDescending(d => d.PublishedAt),
         };
 
-        var rows = await ordered
-            .ThenBy(r => r.Dataset.Id)
-            .Skip((page - 1) * pageSize)
-            .Take(pageSize)
-            .Select(r => new
+        var ids = await ordered.ThenBy(d => d.Id).Skip((page - 1) * pageSize).Take(pageSize).Select(d => d.Id).ToListAsync(cancellationToken);
+        var cards = await CardsAsync(db, ids, cancellationToken);
+        return new PagedResult<DatasetCard>(cards, total, page, pageSize) { TotalIsCapped = capped };
+    }
+
+    /// <summary>
+    /// Relevance order (best match, then newest, then id). With filters, first the datasets that pass them and match
+    /// (at most the count cap + 1, found without ranking): when that is all of them, only they are ranked. Otherwise the
+    /// fast path: rank every match inside the full-text index but read only the best ones; the page is exact when the
+    /// candidates that pass the filters fill it with ranks strictly above the weakest one read (nothing outside could
+    /// come before them), or when those were all the matches. Otherwise the full join of every match decides.
+    /// </summary>
+    private async Task<PagedResult<DatasetCard>> RelevancePageAsync(
+        NeuroDataDbContext db, IQueryable<Dataset> query, MarketplaceSearch search, bool filtered, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        var matches = FullTextSearch.Matches(db, search.Text)!;
+        if (filtered)
+        {
+            var passing = await query.Where(d => matches.Any(m => m.DatasetId == d.Id))
+                .Select(d => new Candidate(d.Id, d.PublishedAt))
+                .Take(_options.CountCap + 1)
+                .ToListAsync(cancellationToken);
+            if (passing.Count <= _options.CountCap)
             {
-                r.Dataset.Id,
-                r.Dataset.Title,
-                r.Dataset.Slug,
-                Description = r.Dataset.DescriptionMarkdown.Substring(0, 400),
-                CategoryName = db.Categories.Where(c => c.Id == r.Dataset.CategoryId).Select(c => c.Name).FirstOrDefault(),
-                SellerName = db.UserProfiles.Where(p => p.Id == r.Dataset.SellerId).Select(p => p.DisplayName).FirstOrDefault(),
-                r.Dataset.Price,
-                r.Dataset.AccessTypes,
-                r.Dataset.PublishedAt,
-                r.Dataset.PurchaseCount,
-                r.Dataset.ReviewCount,
-                r.Dataset.RatingSum,
-                r.Dataset.ViewCount,
-                r.Dataset.IsFeatured,
-                Latest = db.DatasetVersions
-                    .Where(v => v.DatasetId == r.Dataset.Id && v.Status == DatasetVersionStatus.Ready)
-                    .OrderByDescending(v => v.VersionNumber)
-                    .Select(v => new { v.Format, v.SizeBytes })
-                    .FirstOrDefault(),
+                if (passing.Count == 0)
+                {
+                    return new PagedResult<DatasetCard>([], 0, page, pageSize);
+                }
+
+                var passingIds = passing.Select(c => c.Id).ToList();
+                var ranks = await FullTextSearch.Hits(db, search.Text)!.Where(h => EF.Parameter(passingIds).Contains(h.DatasetId)).ToListAsync(cancellationToken);
+                var rankOfPassing = ranks.GroupBy(h => h.DatasetId).ToDictionary(g => g.Key, g => g.First().Rank);
+                var pageIds = Order(passing, rankOfPassing).Skip((page - 1) * pageSize).Take(pageSize).Select(c => c.Id).ToList();
+                return new PagedResult<DatasetCard>(await CardsAsync(db, pageIds, cancellationToken), passing.Count, page, pageSize);
+            }
+        }
+
+        var need = page * pageSize;
+        var limit = Math.Max(_options.CountCap + 1, (need * 2) + 50);
+        var top = (await FullTextSearch.TopAsync(db, search.Text, limit, cancellationToken))!;
+        if (top.Count == 0)
+        {
+            return new PagedResult<DatasetCard>([], 0, page, pageSize);
+        }
+
+        var rankOf = new Dictionary<Guid, double>(top.Count);
+        foreach (var hit in top)
+        {
+            rankOf.TryAdd(hit.DatasetId, hit.Rank);
+        }
+
+        var candidateIds = rankOf.Keys.ToList();
+        // One array parameter (not one parameter per id): a thousand ids would otherwise make a new statement each time.
+        var candidates = await query.Where(d => EF.Parameter(candidateIds).Contains(d.Id))
+            .Select(d => new Candidate(d.Id, d.PublishedAt))
+            .ToListAsync(cancellationToken);
+        var sorted = Order(candidates, rankOf);
+
+        var complete = top.Count < limit;
+        var weakest = top.Min(h => h.Rank);
+        var exact = complete || (sorted.Count >= need && rankOf[sorted[need - 1].Id] > weakest);
+        if (!exact)
+        {
+            return await RelevanceFullAsync(db, query, search, page, pageSize, cancellationToken);
+        }
+
+        int total;
+        bool capped;
+        if (sorted.Count > _options.CountCap)
+        {
+            (total, capped) = (_options.CountCap, true);
+        }
+        else if (complete)
+        {
+            (total, capped) = (sorted.Count, false);
+        }
+        else
+        {
+            (total, capped) = await CountAsync(query.Where(d => matches.Any(m => m.DatasetId == d.Id)), cancellationToken);
+        }
+
+        var ids = sorted.Skip((page - 1) * pageSize).Take(pageSize).Select(c => c.Id).ToList();
+        var cards = await CardsAsync(db, ids, cancellationToken);
+        return new PagedResult<DatasetCard>(cards, total, page, pageSize) { TotalIsCapped = capped };
+    }
+
+    /// <summary>Relevance order computed by the database over every match (filters that leave few of the best matches).</summary>
+    private async Task<PagedResult<DatasetCard>> RelevanceFullAsync(
+        NeuroDataDbContext db, IQueryable<Dataset> query, MarketplaceSearch search, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        var hits = FullTextSearch.Hits(db, search.Text)!;
+        var ranked = query.Join(hits, d => d.Id, h => h.DatasetId, (d, h) => new RankedDataset { Dataset = d, Rank = h.Rank });
+        var matches = FullTextSearch.Matches(db, search.Text)!;
+        var (total, capped) = await CountAsync(query.Where(d => matches.Any(m => m.DatasetId == d.Id)), cancellationToken);
+        if (total == 0)
+        {
+            return new PagedResult<DatasetCard>([], 0, page, pageSize);
+        }
+
+        var ids = await ranked
+            .OrderByDescending(r => r.Rank).ThenByDescending(r => r.Dataset.PublishedAt).ThenBy(r => r.Dataset.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(r => r.Dataset.Id)
+            .ToListAsync(cancellationToken);
+        var cards = await CardsAsync(db, ids, cancellationToken);
+        return new PagedResult<DatasetCard>(cards, total, page, pageSize) { TotalIsCapped = capped };
+    }
+
+    /// <summary>
+    /// Best rank first, then newest, then id in the databases' order (SQLite compares the upper-case text, PostgreSQL the
+    /// bytes of a uuid: both the order of the hexadecimal digits).
+    /// </summary>
+    private static List<Candidate> Order(List<Candidate> candidates, Dictionary<Guid, double> rankOf) =>
+        [.. candidates
+            .Where(c => rankOf.ContainsKey(c.Id))
+            .OrderByDescending(c => rankOf[c.Id])
+            .ThenByDescending(c => c.PublishedAt)
+            .ThenBy(c => c.Id.ToString("N"), StringComparer.Ordinal)];
+
+    /// <summary>How many rows match, counting at most <see cref="SearchOptions.CountCap"/> + 1.</summary>
+    private async Task<(int Total, bool Capped)> CountAsync(IQueryable<Dataset> query, CancellationToken cancellationToken)
+    {
+        var cap = _options.CountCap;
+        var count = await query.Select(d => d.Id).Take(cap + 1).CountAsync(cancellationToken);
+        return count > cap ? (cap, true) : (count, false);
+    }
+
+    /// <summary>The cards of these datasets, in this order.</summary>
+    private static async Task<List<DatasetCard>> CardsAsync(NeuroDataDbContext db, List<Guid> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var rows = await db.Datasets.AsNoTracking()
+            .Where(d => ids.Contains(d.Id))
+            .Select(d => new
+            {
+                d.Id,
+                d.Title,
+                d.Slug,
+                Description = d.DescriptionMarkdown.Substring(0, 400),
+                CategoryName = db.Categories.Where(c => c.Id == d.CategoryId).Select(c => c.Name).FirstOrDefault(),
+                SellerName = db.UserProfiles.Where(p => p.Id == d.SellerId).Select(p => p.DisplayName).FirstOrDefault(),
+                d.Price,
+                d.AccessTypes,
+                d.PublishedAt,
+                d.PurchaseCount,
+                d.ReviewCount,
+                d.RatingSum,
+                d.ViewCount,
+                d.IsFeatured,
+                d.LatestFormat,
+                d.LatestSizeBytes,
             })
             .ToListAsync(cancellationToken);
 
-        var cards = rows.Select(r => new DatasetCard(
+        var byId = rows.ToDictionary(r => r.Id);
+        return [.. ids.Where(byId.ContainsKey).Select(id => byId[id]).Select(r => new DatasetCard(
             r.Id, r.Title, r.Slug, Summarize(r.Description), r.CategoryName, r.SellerName ?? "Unnamed seller",
             r.Price, r.AccessTypes, r.PublishedAt, r.PurchaseCount, r.ReviewCount, r.RatingSum)
         {
-            Format = r.Latest?.Format,
-            SizeBytes = r.Latest?.SizeBytes,
+            Format = r.LatestFormat,
+            SizeBytes = r.LatestSizeBytes,
             ViewCount = r.ViewCount,
             IsFeatured = r.IsFeatured,
-        }).ToList();
-        return new PagedResult<DatasetCard>(cards, total, page, pageSize);
+        })];
     }
+
+    /// <summary>Everything that decides a search's result, as one string (the cache key).</summary>
+    private static string CacheKey(MarketplaceSearch s) => string.Join('\u001f',
+        s.Text ?? string.Empty, s.CategoryId?.ToString("N") ?? string.Empty, s.CategorySlug ?? string.Empty,
+        string.Join('\u001e', s.TagSlugs), s.Sort.ToString(), s.Page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        s.PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        s.MinPrice?.ToUnitsString() ?? string.Empty, s.MaxPrice?.ToUnitsString() ?? string.Empty, s.Format?.ToString() ?? string.Empty,
+        s.MinSizeBytes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
+        s.MaxSizeBytes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
+        s.MinRating?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty, s.AccessType?.ToString() ?? string.Empty,
+        s.FeaturedOnly ? "f" : string.Empty, s.SellerId?.ToString("N") ?? string.Empty, s.ExcludeDatasetId?.ToString("N") ?? string.Empty);
 
     /// <summary>
     /// Plain text from the start of a Markdown description: heading lines skipped (the card shows the title already)
@@ -399,4 +558,6 @@ public sealed class MarketplaceQueries(IDbContextFactory<NeuroDataDbContext> fac
 
         public double Rank { get; init; }
     }
+
+    private sealed record Candidate(Guid Id, DateTimeOffset? PublishedAt);
 }

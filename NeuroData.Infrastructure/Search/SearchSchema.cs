@@ -202,4 +202,25 @@ public static class SearchSchema
         DROP FUNCTION IF EXISTS neurodata_refresh_dataset_search(uuid);
         DROP TABLE IF EXISTS "DatasetSearchDocuments";
         """;
+
+    private const string BackfillLatestVersion = """
+        UPDATE "Datasets" SET
+            "LatestFormat" = (SELECT v."Format" FROM "DatasetVersions" v WHERE v."DatasetId" = "Datasets"."Id" AND v."Status" = 'Ready' ORDER BY v."VersionNumber" DESC LIMIT 1),
+            "LatestSizeBytes" = (SELECT v."SizeBytes" FROM "DatasetVersions" v WHERE v."DatasetId" = "Datasets"."Id" AND v."Status" = 'Ready' ORDER BY v."VersionNumber" DESC LIMIT 1);
+        """;
+
+    /// <summary>
+    /// Fills the columns the <c>SearchPerformance</c> migration adds to existing datasets (afterwards the domain keeps
+    /// them): the latest ready version's format and size, and the average rating.
+    /// </summary>
+    public const string SqliteBackfill = BackfillLatestVersion + """
+
+        UPDATE "Datasets" SET "RatingAverage" = CASE WHEN "ReviewCount" = 0 THEN 0.0 ELSE CAST("RatingSum" AS REAL) / "ReviewCount" END;
+        """;
+
+    /// <inheritdoc cref="SqliteBackfill"/>
+    public const string PostgresBackfill = BackfillLatestVersion + """
+
+        UPDATE "Datasets" SET "RatingAverage" = CASE WHEN "ReviewCount" = 0 THEN 0.0 ELSE CAST("RatingSum" AS double precision) / "ReviewCount" END;
+        """;
 }

@@ -26,7 +26,10 @@ internal sealed class DatasetConfiguration : IEntityTypeConfiguration<Dataset>
         builder.Property(d => d.ModerationReason).HasMaxLength(Dataset.ReasonMaxLength);
         builder.Property(d => d.FlagReason).HasMaxLength(Dataset.ReasonMaxLength);
 
-        builder.HasMany(d => d.Versions).WithOne().HasForeignKey(v => v.DatasetId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(d => d.LatestFormat).IsEnumText();
+        builder.Property(d => d.RatingAverage).HasDefaultValue(0.0);
+
+        builder.HasMany(d => d.Versions).WithOne("Owner").HasForeignKey(v => v.DatasetId).OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(d => d.Versions).UsePropertyAccessMode(PropertyAccessMode.Field);
         builder.HasMany(d => d.Tags).WithOne().HasForeignKey(t => t.DatasetId).OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(d => d.Tags).UsePropertyAccessMode(PropertyAccessMode.Field);
@@ -41,5 +44,13 @@ internal sealed class DatasetConfiguration : IEntityTypeConfiguration<Dataset>
         builder.HasIndex(d => d.SellerId);
         builder.HasIndex(d => d.CategoryId);
         builder.HasIndex(d => d.OnChainListingId).IsUnique();
+
+        // Marketplace sorts over live listings (search reads them in index order and stops after a page).
+        const string live = "\"Status\" = 'Live'";
+        builder.HasIndex(d => new { d.PublishedAt, d.Id }, "IX_Datasets_Live_Newest").IsDescending(true, false).HasFilter(live);
+        builder.HasIndex(d => new { d.Price, d.Id }, "IX_Datasets_Live_PriceAsc").HasFilter(live);
+        builder.HasIndex(d => new { d.Price, d.Id }, "IX_Datasets_Live_PriceDesc").IsDescending(true, false).HasFilter(live);
+        builder.HasIndex(d => new { d.PurchaseCount, d.ViewCount, d.Id }, "IX_Datasets_Live_Popular").IsDescending(true, true, false).HasFilter(live);
+        builder.HasIndex(d => new { d.RatingAverage, d.ReviewCount, d.Id }, "IX_Datasets_Live_TopRated").IsDescending(true, true, false).HasFilter(live);
     }
 }

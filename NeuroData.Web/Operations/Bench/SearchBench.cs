@@ -11,17 +11,22 @@ using NeuroData.Domain.Datasets;
 using NeuroData.Infrastructure.Identity;
 using NeuroData.Infrastructure.Persistence;
 using NeuroData.Infrastructure.Queries;
+using NeuroData.Infrastructure.Search;
 using Npgsql;
 
 namespace NeuroData.Web.Operations.Bench;
 
 /// <summary>
-/// <c>bench search [--listings 100000] [--clients 20] [--queries 200] [--provider sqlite|postgres|both] [--postgres "conn"]</c>:
+/// <c>bench search [--listings 100000] [--clients 20] [--queries 200] [--provider sqlite|postgres|both] [--postgres "conn"]
+/// [--cache-seconds 0,30] [--keep] [--sqlite-file PATH]</c>:
 /// seeds a throwaway database per provider with live listings (SQLite: a temp file; PostgreSQL: the given server, in a
 /// new database that is dropped afterwards, or a private cluster started with initdb/pg_ctl), runs a mix of marketplace
 /// queries (full-text with relevance, full-text with filters, filtered browsing with every sort, deep pages, tag pages)
 /// from concurrent clients through the real <see cref="MarketplaceQueries"/>, and prints latency percentiles as a
-/// Markdown table. A benchmark, not a test: it asserts nothing.
+/// Markdown table. <c>--cache-seconds</c> sets the result cache as <c>NeuroData:Search:CacheSeconds</c> does (0 = off;
+/// default: the application's default; a list such as <c>0,30</c> measures each setting on the same seeded database); <c>--keep</c> keeps the SQLite file for inspection and <c>--sqlite-file</c> runs
+/// the queries again on such a kept file (no seeding). A benchmark, not a test: it
+/// asserts nothing.
 /// </summary>
 internal sealed class SearchBenchVerb : ICommandLineVerb
 {
@@ -52,7 +57,7 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
     {
         if (args.Count == 0 || !string.Equals(args[0], "search", StringComparison.OrdinalIgnoreCase))
         {
-            await Console.Error.WriteLineAsync("usage: bench search [--listings 100000] [--clients 20] [--queries 200] [--provider sqlite|postgres|both] [--postgres \"<connection string>\"]");
+            await Console.Error.WriteLineAsync("usage: bench search [--listings 100000] [--clients 20] [--queries 200] [--provider sqlite|postgres|both] [--postgres \"<connection string>\"] [--cache-seconds 0,30] [--keep] [--sqlite-file PATH]");
             return Verbs.UsageError;
         }
 
@@ -66,12 +71,12 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
         var results = new List<BenchResult>();
         if (options.Providers.Contains(DatabaseProvider.Sqlite))
         {
-            results.Add(await RunSqliteAsync(options, cancellationToken));
+            results.AddRange(await RunSqliteAsync(options, cancellationToken));
         }
 
         if (options.Providers.Contains(DatabaseProvider.Postgres))
         {
-            results.Add(await RunPostgresAsync(options, cancellationToken));
+            results.AddRange(await RunPostgresAsync(options, cancellationToken));
         }
 
         Console.WriteLine();
@@ -101,9 +106,9 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
 
     private static string RuntimeLabel() => System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription;
 
-    private static async Task<BenchResult> RunSqliteAsync(BenchOptions options, CancellationToken cancellationToken)
+    private static async Task<List<BenchResult>> RunSqliteAsync(BenchOptions options, CancellationToken cancellationToken)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"nd-bench-{Guid.NewGuid():N}.db");
+        var path = options.SqliteFile ?? Path.Combine(Path.GetTempPath(), $"nd-bench-{Guid.NewGuid():N}.db");
         var settings = new DatabaseSettings(DatabaseProvider.Sqlite, new SqliteConnectionStringBuilder { DataSource = path, ForeignKeys = true }.ConnectionString);
         try
         {
@@ -112,14 +117,19 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
         finally
         {
             SqliteConnection.ClearAllPools();
-            foreach (var file in new[] { path, path + "-wal", path + "-shm", path + "-journal" })
+            if (options.Keep || options.SqliteFile is not null)
+            {
+                Console.WriteLine($"[SQLite] kept {path}");
+            }
+
+            foreach (var file in options.Keep || options.SqliteFile is not null ? Array.Empty<string>() : new[] { path, path + "-wal", path + "-shm", path + "-journal" })
             {
                 File.Delete(file);
             }
         }
     }
 
-    private static async Task<BenchResult> RunPostgresAsync(BenchOptions options, CancellationToken cancellationToken)
+    private static async Task<List<BenchResult>> RunPostgresAsync(BenchOptions options, CancellationToken cancellationToken)
     {
         if (options.PostgresConnectionString is { } given)
         {
@@ -159,13 +169,13 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task<BenchResult> RunAsync(string label, DatabaseSettings settings, BenchOptions options, CancellationToken cancellationToken)
+    private static async Task<List<BenchResult>> RunAsync(string label, DatabaseSettings settings, BenchOptions options, CancellationToken cancellationToken)
     {
         var factory = new NeuroDataDbContextFactory(settings);
         Console.WriteLine($"[{label}] migrating ...");
         await new DatabaseMigrator(factory, settings, NullLogger<DatabaseMigrator>.Instance).MigrateAsync(cancellationToken);
         var seed = Stopwatch.StartNew();
-        var catalog = await SeedAsync(factory, options.Listings, label, cancellationToken);
+        var catalog = await ExistingCatalogAsync(factory, cancellationToken) ?? await SeedAsync(factory, options.Listings, label, cancellationToken);
         seed.Stop();
         Console.WriteLine($"[{label}] seeded {options.Listings:N0} listings in {seed.Elapsed.TotalSeconds:0.0} s");
         if (factory.Settings.Provider == DatabaseProvider.Postgres)
@@ -179,7 +189,20 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
             await db.Database.ExecuteSqlRawAsync("ANALYZE; INSERT INTO \"DatasetSearch\"(\"DatasetSearch\") VALUES ('optimize');", cancellationToken);
         }
 
-        var queries = new MarketplaceQueries(factory);
+        var results = new List<BenchResult>();
+        foreach (var cacheSeconds in options.CacheSettings)
+        {
+            var cached = $"{label}, cache {(cacheSeconds == 0 ? "off" : $"{cacheSeconds} s")}";
+            results.Add(await MeasureAsync(cached, factory, catalog, seed.Elapsed, cacheSeconds, options, cancellationToken));
+        }
+
+        return results;
+    }
+
+    private static async Task<BenchResult> MeasureAsync(
+        string label, NeuroDataDbContextFactory factory, SeededCatalog catalog, TimeSpan seedTime, int cacheSeconds, BenchOptions options, CancellationToken cancellationToken)
+    {
+        var queries = new MarketplaceQueries(factory, new SearchOptions { CacheSeconds = cacheSeconds });
 
         // Warm-up: connection pools, query plans, caches.
         var warmRandom = new Random(7);
@@ -207,7 +230,7 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
         wall.Stop();
         var all = latencies.SelectMany(l => l).ToList();
         Console.WriteLine($"[{label}] {all.Count:N0} queries in {wall.Elapsed.TotalSeconds:0.0} s");
-        return new BenchResult(label, seed.Elapsed, all, all.Count / wall.Elapsed.TotalSeconds);
+        return new BenchResult(label, seedTime, all, all.Count / wall.Elapsed.TotalSeconds);
     }
 
     private static (QueryKind Kind, MarketplaceSearch Search) NextQuery(Random random, SeededCatalog catalog)
@@ -232,6 +255,21 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
             < 90 => (QueryKind.DeepPage, new MarketplaceSearch(Sort: MarketplaceSort.Newest, Page: random.Next(5, 51))),
             _ => (QueryKind.Tag, new MarketplaceSearch(Sort: MarketplaceSort.MostPurchased) { TagSlugs = [catalog.TagSlugs[random.Next(catalog.TagSlugs.Count)]] }),
         };
+    }
+
+    /// <summary>The catalog of a database seeded before (<c>--sqlite-file</c> of a kept run), or null when it is empty.</summary>
+    private static async Task<SeededCatalog?> ExistingCatalogAsync(NeuroDataDbContextFactory factory, CancellationToken cancellationToken)
+    {
+        await using var db = factory.CreateDbContext();
+        var categories = await db.Categories.AsNoTracking().Where(c => c.Slug.StartsWith("bench-category-")).Select(c => c.Slug).ToListAsync(cancellationToken);
+        if (categories.Count == 0)
+        {
+            return null;
+        }
+
+        var tags = await db.Tags.AsNoTracking().Select(t => t.Slug).ToListAsync(cancellationToken);
+        Console.WriteLine("[SQLite] reusing the seeded database");
+        return new SeededCatalog([.. categories.Order(StringComparer.Ordinal)], [.. tags.Order(StringComparer.Ordinal)]);
     }
 
     /// <summary>A skewed index (a few words are common, most are rare), like real search terms.</summary>
@@ -388,8 +426,26 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
         }
     }
 
-    private sealed record BenchOptions(int Listings, int Clients, int QueriesPerClient, IReadOnlyList<DatabaseProvider> Providers, string? PostgresConnectionString)
+    private sealed record BenchOptions(int Listings, int Clients, int QueriesPerClient, IReadOnlyList<DatabaseProvider> Providers, string? PostgresConnectionString, IReadOnlyList<int> CacheSettings, bool Keep, string? SqliteFile)
     {
+        /// <summary>"0,30" -> [0, 30]; null when any item is not 0 to 86,400.</summary>
+        private static List<int>? CacheList(string value)
+        {
+            var items = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            var list = new List<int>();
+            foreach (var item in items)
+            {
+                if (!int.TryParse(item, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) || seconds is < 0 or > 86_400)
+                {
+                    return null;
+                }
+
+                list.Add(seconds);
+            }
+
+            return list.Count == 0 ? null : list;
+        }
+
         public static BenchOptions? Parse(List<string> args, out string error)
         {
             var listings = 100_000;
@@ -397,6 +453,9 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
             var queries = 200;
             var provider = "both";
             string? postgres = null;
+            List<int> cacheSettings = [new SearchOptions().CacheSeconds];
+            var keep = false;
+            string? sqliteFile = null;
             error = string.Empty;
             for (var i = 0; i < args.Count; i++)
             {
@@ -418,12 +477,23 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
                         provider = value;
                         i++;
                         break;
+                    case "--sqlite-file" when !string.IsNullOrWhiteSpace(value):
+                        sqliteFile = Path.GetFullPath(value);
+                        i++;
+                        break;
+                    case "--cache-seconds" when value is not null && CacheList(value) is { } list:
+                        cacheSettings = list;
+                        i++;
+                        break;
+                    case "--keep":
+                        keep = true;
+                        break;
                     case "--postgres" when !string.IsNullOrWhiteSpace(value):
                         postgres = value;
                         i++;
                         break;
                     default:
-                        error = $"bench search: unknown or invalid option '{args[i]}'{(value is null ? "" : $" '{value}'")}. Options: --listings N, --clients N, --queries N, --provider sqlite|postgres|both, --postgres \"<connection string>\".";
+                        error = $"bench search: unknown or invalid option '{args[i]}'{(value is null ? "" : $" '{value}'")}. Options: --listings N, --clients N, --queries N, --provider sqlite|postgres|both, --postgres \"<connection string>\", --cache-seconds N[,N...] (0 = off), --keep, --sqlite-file PATH.";
                         return null;
                 }
             }
@@ -434,7 +504,7 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
                 "postgres" => [DatabaseProvider.Postgres],
                 _ => [DatabaseProvider.Sqlite, DatabaseProvider.Postgres],
             };
-            return new BenchOptions(listings, clients, queries, providers, postgres);
+            return new BenchOptions(listings, clients, queries, providers, postgres, cacheSettings, keep, sqliteFile);
         }
     }
 

@@ -745,6 +745,14 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<bool>("IsFeatured")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("LatestFormat")
+                        .HasMaxLength(40)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<long?>("LatestSizeBytes")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("LicenseSpdxId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -771,6 +779,11 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
 
                     b.Property<int>("PurchaseCount")
                         .HasColumnType("integer");
+
+                    b.Property<double>("RatingAverage")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("double precision")
+                        .HasDefaultValue(0.0);
 
                     b.Property<int>("RatingSum")
                         .HasColumnType("integer");
@@ -824,6 +837,25 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("Status", "PublishedAt");
+
+                    b.HasIndex(new[] { "PublishedAt", "Id" }, "IX_Datasets_Live_Newest")
+                        .IsDescending(true, false)
+                        .HasFilter("\"Status\" = 'Live'");
+
+                    b.HasIndex(new[] { "PurchaseCount", "ViewCount", "Id" }, "IX_Datasets_Live_Popular")
+                        .IsDescending(true, true, false)
+                        .HasFilter("\"Status\" = 'Live'");
+
+                    b.HasIndex(new[] { "Price", "Id" }, "IX_Datasets_Live_PriceAsc")
+                        .HasFilter("\"Status\" = 'Live'");
+
+                    b.HasIndex(new[] { "Price", "Id" }, "IX_Datasets_Live_PriceDesc")
+                        .IsDescending(true, false)
+                        .HasFilter("\"Status\" = 'Live'");
+
+                    b.HasIndex(new[] { "RatingAverage", "ReviewCount", "Id" }, "IX_Datasets_Live_TopRated")
+                        .IsDescending(true, true, false)
+                        .HasFilter("\"Status\" = 'Live'");
 
                     b.ToTable("Datasets", (string)null);
                 });
@@ -2325,11 +2357,13 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
 
             modelBuilder.Entity("NeuroData.Domain.Datasets.DatasetVersion", b =>
                 {
-                    b.HasOne("NeuroData.Domain.Datasets.Dataset", null)
+                    b.HasOne("NeuroData.Domain.Datasets.Dataset", "Owner")
                         .WithMany("Versions")
                         .HasForeignKey("DatasetId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Owner");
                 });
 
             modelBuilder.Entity("NeuroData.Domain.Datasets.Favorite", b =>

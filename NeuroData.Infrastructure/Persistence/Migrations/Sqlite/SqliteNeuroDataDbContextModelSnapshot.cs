@@ -792,6 +792,14 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<bool>("IsFeatured")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("LatestFormat")
+                        .HasMaxLength(40)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LatestSizeBytes")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("LicenseSpdxId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -823,6 +831,11 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.Property<int>("PurchaseCount")
                         .HasColumnType("INTEGER");
+
+                    b.Property<double>("RatingAverage")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("REAL")
+                        .HasDefaultValue(0.0);
 
                     b.Property<int>("RatingSum")
                         .HasColumnType("INTEGER");
@@ -879,6 +892,25 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("Status", "PublishedAt");
+
+                    b.HasIndex(new[] { "PublishedAt", "Id" }, "IX_Datasets_Live_Newest")
+                        .IsDescending(true, false)
+                        .HasFilter("\"Status\" = 'Live'");
+
+                    b.HasIndex(new[] { "PurchaseCount", "ViewCount", "Id" }, "IX_Datasets_Live_Popular")
+                        .IsDescending(true, true, false)
+                        .HasFilter("\"Status\" = 'Live'");
+
+                    b.HasIndex(new[] { "Price", "Id" }, "IX_Datasets_Live_PriceAsc")
+                        .HasFilter("\"Status\" = 'Live'");
+
+                    b.HasIndex(new[] { "Price", "Id" }, "IX_Datasets_Live_PriceDesc")
+                        .IsDescending(true, false)
+                        .HasFilter("\"Status\" = 'Live'");
+
+                    b.HasIndex(new[] { "RatingAverage", "ReviewCount", "Id" }, "IX_Datasets_Live_TopRated")
+                        .IsDescending(true, true, false)
+                        .HasFilter("\"Status\" = 'Live'");
 
                     b.ToTable("Datasets", (string)null);
                 });
@@ -2468,11 +2500,13 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
 
             modelBuilder.Entity("NeuroData.Domain.Datasets.DatasetVersion", b =>
                 {
-                    b.HasOne("NeuroData.Domain.Datasets.Dataset", null)
+                    b.HasOne("NeuroData.Domain.Datasets.Dataset", "Owner")
                         .WithMany("Versions")
                         .HasForeignKey("DatasetId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Owner");
                 });
 
             modelBuilder.Entity("NeuroData.Domain.Datasets.Favorite", b =>
