@@ -12,6 +12,7 @@ using NeuroData.Infrastructure.Ingest;
 using NeuroData.Infrastructure.Jobs;
 using NeuroData.Infrastructure.Persistence;
 using NeuroData.Infrastructure.Storage;
+using NeuroData.Infrastructure.Training;
 
 namespace NeuroData.Infrastructure;
 
@@ -30,6 +31,7 @@ public static class DependencyInjection
         builder.Services.AddDatasetPublishing(builder.Configuration); // uploads, ingest worker, publishing service
         builder.Services.AddDatasetDiscovery(builder.Configuration);
         builder.Services.AddDatasetModeration(builder.Configuration);
+        builder.Services.AddTrainingEngine(builder.Configuration); // ML.NET engine, predictor, baseline (NeuroData:Training)
         return builder;
     }
 
