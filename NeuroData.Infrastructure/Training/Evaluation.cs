@@ -173,7 +173,7 @@ internal static class Evaluation
                     return new EvaluationResult(scores.Length == 0 ? 0 : (double)flagged / scores.Length, Anomaly: new AnomalyMetrics(flagged, anomalyThreshold, null, null, null, null));
                 }
 
-                var labels = scored.GetColumn<bool>(label).ToArray();
+                var labels = scored.GetColumn<float>(label).Select(l => l > 0.5f).ToArray();
                 var known = labels.LongCount(l => l);
                 if (known == 0 || known == labels.Length)
                 {

@@ -138,7 +138,7 @@ public sealed class ModelPredictor : IModelPredictor
                 for (var i = 0; i < batch.Count; i++)
                 {
                     sb.Clear();
-                    sb.AppendJoin(',', batch[i].Select(v => Csv(SpreadsheetSafety.Neutralise(v))));
+                    sb.AppendJoin(',', batch[i].Select(v => Csv(Safe(v))));
                     sb.Append(',').AppendJoin(',', OutputValues(manifest, predictions[i]).Select(Csv));
                     await writer.WriteLineAsync(sb, cancellationToken).ConfigureAwait(false);
                 }
@@ -218,19 +218,30 @@ public sealed class ModelPredictor : IModelPredictor
         _ => "a number",
     };
 
+    /// <summary>The predictions, read in one pass over the scored rows (each extra pass would run the model again).</summary>
     private static List<PredictionResult> Read(ModelManifest manifest, IDataView scored)
     {
         var results = new List<PredictionResult>();
+        var schema = scored.Schema;
+        var score = schema["Score"];
+        var predicted = schema.GetColumnOrNull("PredictedLabel");
+        var probability = schema.GetColumnOrNull("Probability");
+        using var cursor = scored.GetRowCursor(new[] { score, predicted, probability }.Where(c => c is not null).Select(c => c!.Value));
         switch (manifest.Task)
         {
             case TrainingTask.BinaryClassification:
             {
-                var labels = scored.GetColumn<bool>("PredictedLabel").ToArray();
-                var scores = scored.GetColumn<float>("Score").ToArray();
-                var probabilities = scored.Schema.GetColumnOrNull("Probability") is null ? null : scored.GetColumn<float>("Probability").ToArray();
-                for (var i = 0; i < labels.Length; i++)
+                var getLabel = cursor.GetGetter<bool>(predicted!.Value);
+                var getScore = cursor.GetGetter<float>(score);
+                var getProbability = probability is { } p ? cursor.GetGetter<float>(p) : null;
+                bool label = false;
+                float s = 0, prob = 0;
+                while (cursor.MoveNext())
                 {
-                    results.Add(new PredictionResult(Label: manifest.Classes[labels[i] ? 1 : 0], Score: scores[i], Probability: probabilities?[i]));
+                    getLabel(ref label);
+                    getScore(ref s);
+                    getProbability?.Invoke(ref prob);
+                    results.Add(new PredictionResult(Label: manifest.Classes[label ? 1 : 0], Score: s, Probability: getProbability is null ? null : prob));
                 }
 
                 break;
@@ -238,38 +249,53 @@ public sealed class ModelPredictor : IModelPredictor
 
             case TrainingTask.MulticlassClassification:
             {
-                var labels = scored.GetColumn<uint>("PredictedLabel").ToArray();
-                var scores = scored.GetColumn<VBuffer<float>>("Score").ToArray();
-                for (var i = 0; i < labels.Length; i++)
+                var getLabel = cursor.GetGetter<uint>(predicted!.Value);
+                var getScore = cursor.GetGetter<VBuffer<float>>(score);
+                uint key = 0;
+                var scores = default(VBuffer<float>);
+                while (cursor.MoveNext())
                 {
-                    var dense = scores[i].DenseValues().ToArray();
+                    getLabel(ref key);
+                    getScore(ref scores);
+                    var dense = scores.DenseValues().ToArray();
                     var probabilities = manifest.Classes.Select((c, k) => (c, p: k < dense.Length ? (double)dense[k] : 0)).ToDictionary(x => x.c, x => x.p, StringComparer.Ordinal);
-                    var label = labels[i] > 0 ? manifest.Classes[(int)labels[i] - 1] : null;
+                    var label = key > 0 ? manifest.Classes[(int)key - 1] : null;
                     results.Add(new PredictionResult(Label: label, Probability: label is null ? null : probabilities[label], ClassProbabilities: probabilities));
                 }
 
                 break;
             }
 
-            case TrainingTask.Regression:
-                results.AddRange(scored.GetColumn<float>("Score").Select(s => new PredictionResult(Value: s)));
-                break;
-
             case TrainingTask.Clustering:
             {
-                var clusters = scored.GetColumn<uint>("PredictedLabel").ToArray();
-                var distances = scored.GetColumn<VBuffer<float>>("Score").ToArray();
-                for (var i = 0; i < clusters.Length; i++)
+                var getCluster = cursor.GetGetter<uint>(predicted!.Value);
+                var getDistances = cursor.GetGetter<VBuffer<float>>(score);
+                uint cluster = 0;
+                var distances = default(VBuffer<float>);
+                while (cursor.MoveNext())
                 {
-                    results.Add(new PredictionResult(Cluster: (int)clusters[i], Score: distances[i].DenseValues().DefaultIfEmpty().Min()));
+                    getCluster(ref cluster);
+                    getDistances(ref distances);
+                    results.Add(new PredictionResult(Cluster: (int)cluster, Score: distances.DenseValues().DefaultIfEmpty().Min()));
                 }
 
                 break;
             }
 
             default:
-                results.AddRange(scored.GetColumn<float>("Score").Select(s => new PredictionResult(Score: s, IsAnomaly: s > manifest.AnomalyThreshold)));
+            {
+                var getScore = cursor.GetGetter<float>(score);
+                float s = 0;
+                while (cursor.MoveNext())
+                {
+                    getScore(ref s);
+                    results.Add(manifest.Task == TrainingTask.Regression
+                        ? new PredictionResult(Value: s)
+                        : new PredictionResult(Score: s, IsAnomaly: s > manifest.AnomalyThreshold));
+                }
+
                 break;
+            }
         }
 
         return results;
@@ -286,12 +312,16 @@ public sealed class ModelPredictor : IModelPredictor
 
     private static IEnumerable<string?> OutputValues(ModelManifest manifest, PredictionResult p) => manifest.Task switch
     {
-        TrainingTask.BinaryClassification => [SpreadsheetSafety.Neutralise(p.Label), Number(p.Probability), Number(p.Score)],
-        TrainingTask.MulticlassClassification => [SpreadsheetSafety.Neutralise(p.Label), Number(p.Probability)],
+        TrainingTask.BinaryClassification => [Safe(p.Label), Number(p.Probability), Number(p.Score)],
+        TrainingTask.MulticlassClassification => [Safe(p.Label), Number(p.Probability)],
         TrainingTask.Regression => [Number(p.Value)],
         TrainingTask.Clustering => [p.Cluster?.ToString(CultureInfo.InvariantCulture), Number(p.Score)],
         _ => [p.IsAnomaly == true ? "true" : "false", Number(p.Score)],
     };
+
+    /// <summary>Formula injection guard for the output file; plain numbers (-2, +1.5) stay as they are.</summary>
+    private static string? Safe(string? v) =>
+        v is not null && double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? v : SpreadsheetSafety.Neutralise(v);
 
     private static string? Number(double? v) => v?.ToString("R", CultureInfo.InvariantCulture);
 

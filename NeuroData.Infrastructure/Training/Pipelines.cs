@@ -46,8 +46,6 @@ internal static class Pipelines
 
     private static int? Auto(IReadOnlyDictionary<string, double> p, string name) => p[name] > 0 ? (int)p[name] : null;
 
-    private static float? AutoF(IReadOnlyDictionary<string, double> p, string name) => p[name] > 0 ? (float)p[name] : null;
-
     private static IEstimator<ITransformer> Trainer(MLContext ml, TrainingTask task, string trainer, IReadOnlyDictionary<string, double> p, int seed)
     {
         const string label = PreparedData.LabelName;
@@ -67,7 +65,7 @@ internal static class Pipelines
             }),
             (TrainingTask.BinaryClassification, TrainerCatalog.Sdca) => ml.BinaryClassification.Trainers.SdcaLogisticRegression(new SdcaLogisticRegressionBinaryTrainer.Options
             {
-                LabelColumnName = label, FeatureColumnName = features, L2Regularization = AutoF(p, "l2"), MaximumNumberOfIterations = Auto(p, "iterations"), NumberOfThreads = 1,
+                LabelColumnName = label, FeatureColumnName = features, L2Regularization = F(p, "l2"), MaximumNumberOfIterations = Auto(p, "iterations"), NumberOfThreads = 1,
             }),
             (TrainingTask.BinaryClassification, TrainerCatalog.Lbfgs) => ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
             {
@@ -82,7 +80,7 @@ internal static class Pipelines
                 ml.BinaryClassification.Trainers.FastTree(FastTreeBinary(p, seed)), labelColumnName: label),
             (TrainingTask.MulticlassClassification, TrainerCatalog.Sdca) => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options
             {
-                LabelColumnName = label, FeatureColumnName = features, L2Regularization = AutoF(p, "l2"), MaximumNumberOfIterations = Auto(p, "iterations"), NumberOfThreads = 1,
+                LabelColumnName = label, FeatureColumnName = features, L2Regularization = F(p, "l2"), MaximumNumberOfIterations = Auto(p, "iterations"), NumberOfThreads = 1,
             }),
             (TrainingTask.MulticlassClassification, TrainerCatalog.Lbfgs) => ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options
             {
@@ -105,7 +103,7 @@ internal static class Pipelines
             }),
             (TrainingTask.Regression, TrainerCatalog.Sdca) => ml.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options
             {
-                LabelColumnName = label, FeatureColumnName = features, L2Regularization = AutoF(p, "l2"), MaximumNumberOfIterations = Auto(p, "iterations"), NumberOfThreads = 1,
+                LabelColumnName = label, FeatureColumnName = features, L2Regularization = F(p, "l2"), MaximumNumberOfIterations = Auto(p, "iterations"), NumberOfThreads = 1,
             }),
             (TrainingTask.Clustering, TrainerCatalog.KMeans) => ml.Clustering.Trainers.KMeans(new KMeansTrainer.Options
             {

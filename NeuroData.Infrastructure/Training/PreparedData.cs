@@ -180,7 +180,10 @@ internal sealed class PreparedData
             bools[r] = string.Equals(source.TextAt(r), positive, StringComparison.Ordinal);
         }
 
-        return (new ViewColumn(LabelName, ViewKind.Boolean, Bools: bools), [negative, positive]);
+        // ML.NET's anomaly evaluator takes the label as a number (1 = anomaly), the binary one as a Boolean.
+        return task == TrainingTask.AnomalyDetection
+            ? (new ViewColumn(LabelName, ViewKind.Single, Floats: [.. bools.Select(b => b ? 1f : 0f)]), [negative, positive])
+            : (new ViewColumn(LabelName, ViewKind.Boolean, Bools: bools), [negative, positive]);
     }
 
     private static (ViewColumn, IReadOnlyList<string>) MulticlassLabel(TableColumn source, int[] rows)

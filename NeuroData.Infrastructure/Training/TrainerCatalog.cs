@@ -34,8 +34,8 @@ public static class TrainerCatalog
     private static readonly HyperParameter MinLeaf = new("minLeaf", "Minimum rows per leaf", 20, 1, 100_000, true,
         "A leaf must hold at least this many training rows. Larger values stop the trees from memorising rare rows.");
 
-    private static readonly HyperParameter L2 = new("l2", "L2 regularisation", 0, 0, 100, false,
-        "Penalty on large weights that keeps the model smooth. 0 lets the trainer choose from the data.");
+    private static readonly HyperParameter L2 = new("l2", "L2 regularisation", 0.01, 0.000001, 100, false,
+        "Penalty on large weights that keeps the model smooth and the optimiser stable. Larger values give simpler models.");
 
     private static readonly HyperParameter Iterations = new("iterations", "Passes over the data", 0, 0, 10_000, true,
         "How many times the optimiser goes through the data. 0 lets the trainer decide when it has converged.");
