@@ -120,7 +120,7 @@ internal sealed class TrainingTable(IReadOnlyList<TableColumn> columns, int rowC
         for (var c = 0; c < fields.Length; c++)
         {
             var t = fields[c].ClrType;
-            types[c] = t == typeof(string) ? ColumnType.Text
+            types[c] = t == typeof(string) || t == typeof(ReadOnlyMemory<char>) ? ColumnType.Text
                 : t == typeof(bool) ? ColumnType.Boolean
                 : t == typeof(DateTime) || t == typeof(DateOnly) ? ColumnType.DateTime
                 : t == typeof(long) || t == typeof(int) || t == typeof(short) || t == typeof(sbyte) || t == typeof(byte) || t == typeof(ushort) || t == typeof(uint) || t == typeof(ulong) ? ColumnType.WholeNumber
