@@ -152,6 +152,7 @@ public sealed class TrainVerb : ICommandLineVerb
 
         result["featureImportance"] = m.FeatureImportance.Take(10).ToDictionary(f => f.Column, f => f.Drop);
         result["model"] = outcome.ModelPath;
+        result["processCpuSeconds"] = Math.Round(Environment.CpuUsage.TotalTime.TotalSeconds, 3);
         return result;
     }
 

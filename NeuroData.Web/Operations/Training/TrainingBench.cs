@@ -76,34 +76,37 @@ public static class TrainingBench
 
         var parameters = new Dictionary<string, double> { ["trees"] = trees, ["leaves"] = leaves, ["learningRate"] = learningRate, ["minLeaf"] = minLeaf };
         var names = Enumerable.Range(0, features).Select(f => new FeatureColumn($"x{f}")).ToList();
-        var table = new List<(string What, string Time, string Auc, string Note)>();
+        var table = new List<(string What, string Time, string Cpu, string Auc, string Note)>();
 
         await error.WriteLineAsync("NeuroData in-process (Parquet training form -> evaluated model) ...");
         var model = Path.Combine(folder, "model.zip");
+        var cpu = Environment.CpuUsage.TotalTime;
         var sw = Stopwatch.StartNew();
         var outcome = await new MlNetTrainer().TrainAsync(
             new TrainingRequest(parquet, TrainingDataFormat.Parquet, TrainingTask.BinaryClassification, TrainerCatalog.LightGbm, "label", names, parameters, ValidationPlan.HoldOut(testFraction), seed, ModelOutputPath: model),
             null, ct);
         sw.Stop();
-        table.Add(("NeuroData engine, Parquet training form -> evaluated model (LightGBM)", Seconds(sw.Elapsed), Auc(outcome.Metrics.Binary!.Auc), "load + train + evaluate + permutation importance + save"));
+        cpu = Environment.CpuUsage.TotalTime - cpu;
+        table.Add(("NeuroData engine, Parquet training form -> evaluated model (LightGBM)", Seconds(sw.Elapsed), Seconds(cpu), Auc(outcome.Metrics.Binary!.Auc), "load + train + evaluate + permutation importance + save"));
 
         await error.WriteLineAsync("NeuroData `train` verb as a process (CSV) ...");
-        var (verbTime, verbAuc, verbError) = await RunTrainVerbAsync(csv, trees, leaves, learningRate, minLeaf, seed, ct);
-        table.Add(("NeuroData `train` verb, whole process on the CSV", verbError is null ? Seconds(verbTime) : "failed", verbAuc is { } va ? Auc(va) : "-", verbError ?? "process start + CSV parse + train + evaluate"));
+        var (verbTime, verbCpu, verbAuc, verbError) = await RunTrainVerbAsync(csv, trees, leaves, learningRate, minLeaf, seed, ct);
+        table.Add(("NeuroData `train` verb, whole process on the CSV", verbError is null ? Seconds(verbTime) : "failed", verbCpu is { } vc ? Seconds(TimeSpan.FromSeconds(vc)) : "-", verbAuc is { } va ? Auc(va) : "-", verbError ?? "process start + CSV parse + train + evaluate"));
 
         await error.WriteLineAsync("scikit-learn HistGradientBoostingClassifier ...");
         var sk = await RunSklearnAsync(folder, csv, testRows, trees, leaves, learningRate, minLeaf, seed, ct);
         if (sk.Error is null)
         {
-            table.Add(("scikit-learn HistGradientBoostingClassifier, whole process on the CSV", Seconds(sk.Total), Auc(sk.Auc), $"CSV load {sk.Load:F1} s, fit {sk.Fit:F1} s, predict {sk.Predict:F1} s (scikit-learn {sk.Version})"));
+            table.Add(("scikit-learn HistGradientBoostingClassifier, whole process on the CSV", Seconds(sk.Total), Seconds(TimeSpan.FromSeconds(sk.Cpu)), Auc(sk.Auc), $"CSV load {sk.Load:F1} s, fit {sk.Fit:F1} s, predict {sk.Predict:F1} s (scikit-learn {sk.Version})"));
         }
         else
         {
-            table.Add(("scikit-learn HistGradientBoostingClassifier", "not run", "-", sk.Error));
+            table.Add(("scikit-learn HistGradientBoostingClassifier", "not run", "-", "-", sk.Error));
         }
 
         await error.WriteLineAsync("Batch prediction ...");
         var predicted = Path.Combine(folder, "predicted.csv");
+        var predictCpu = Environment.CpuUsage.TotalTime;
         sw.Restart();
         long count;
         await using (var input = File.OpenRead(csv))
@@ -113,19 +116,20 @@ public static class TrainingBench
         }
 
         sw.Stop();
+        predictCpu = Environment.CpuUsage.TotalTime - predictCpu;
         var rowsPerSecond = count / sw.Elapsed.TotalSeconds;
 
         await output.WriteLineAsync($"### Training benchmark: {rows:N0} rows x {features} numeric features, binary label, seed {seed}, hold-out {testFraction:P0} ({test.Length:N0} test rows)");
         await output.WriteLineAsync($"LightGBM / HistGradientBoosting: {trees} trees, {leaves} leaves, learning rate {learningRate.ToString(CultureInfo.InvariantCulture)}, at least {minLeaf} rows per leaf, 255 bins, no early stopping.");
         await output.WriteLineAsync();
-        await output.WriteLineAsync("| What | Time (s) | AUC | Notes |");
-        await output.WriteLineAsync("|---|---:|---:|---|");
-        foreach (var (what, time, auc, note) in table)
+        await output.WriteLineAsync("| What | Wall time (s) | CPU time (s) | AUC | Notes |");
+        await output.WriteLineAsync("|---|---:|---:|---:|---|");
+        foreach (var (what, time, cpuTime, auc, note) in table)
         {
-            await output.WriteLineAsync($"| {what} | {time} | {auc} | {note} |");
+            await output.WriteLineAsync($"| {what} | {time} | {cpuTime} | {auc} | {note} |");
         }
 
-        await output.WriteLineAsync($"| NeuroData batch prediction (CSV in -> CSV out, streaming) | {Seconds(sw.Elapsed)} | - | {rowsPerSecond:N0} rows/s over {count:N0} rows |");
+        await output.WriteLineAsync($"| NeuroData batch prediction (CSV in -> CSV out, streaming) | {Seconds(sw.Elapsed)} | {Seconds(predictCpu)} | - | {rowsPerSecond:N0} rows/s over {count:N0} rows |");
         await output.WriteLineAsync();
         await output.WriteLineAsync("Machine: " + Machine());
         return TrainVerb.Trained;
@@ -221,7 +225,7 @@ public static class TrainingBench
         }
     }
 
-    private static async Task<(TimeSpan Time, double? Auc, string? Error)> RunTrainVerbAsync(string csv, int trees, int leaves, double learningRate, int minLeaf, int seed, CancellationToken ct)
+    private static async Task<(TimeSpan Time, double? Cpu, double? Auc, string? Error)> RunTrainVerbAsync(string csv, int trees, int leaves, double learningRate, int minLeaf, int seed, CancellationToken ct)
     {
         var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         var self = Environment.ProcessPath!;
@@ -254,20 +258,20 @@ public static class TrainingBench
         var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (process.ExitCode != 0 || lines.Length == 0)
         {
-            return (sw.Elapsed, null, $"exit {process.ExitCode}: {(await stderr).Trim()}");
+            return (sw.Elapsed, null, null, $"exit {process.ExitCode}: {(await stderr).Trim()}");
         }
 
         using var json = JsonDocument.Parse(lines[^1]);
-        return (sw.Elapsed, json.RootElement.GetProperty("auc").GetDouble(), null);
+        return (sw.Elapsed, json.RootElement.GetProperty("processCpuSeconds").GetDouble(), json.RootElement.GetProperty("auc").GetDouble(), null);
     }
 
-    private sealed record SklearnResult(TimeSpan Total, double Load, double Fit, double Predict, double Auc, string Version, string? Error);
+    private sealed record SklearnResult(TimeSpan Total, double Load, double Fit, double Predict, double Auc, double Cpu, string Version, string? Error);
 
     private static async Task<SklearnResult> RunSklearnAsync(string folder, string csv, string testRows, int trees, int leaves, double learningRate, int minLeaf, int seed, CancellationToken ct)
     {
         if (!File.Exists(DebianPython))
         {
-            return new SklearnResult(TimeSpan.Zero, 0, 0, 0, 0, string.Empty, $"{DebianPython} not found (install Debian's python3-sklearn)");
+            return new SklearnResult(TimeSpan.Zero, 0, 0, 0, 0, 0, string.Empty, $"{DebianPython} not found (install Debian's python3-sklearn)");
         }
 
         var script = Path.Combine(folder, "sklearn_bench.py");
@@ -291,7 +295,7 @@ public static class TrainingBench
             p = model.predict_proba(X[test])[:, 1]
             auc = roc_auc_score(y[test], p)
             t3 = time.perf_counter()
-            print(json.dumps({"load": t1 - t0, "fit": t2 - t1, "predict": t3 - t2, "auc": auc, "version": sklearn.__version__}))
+            print(json.dumps({"load": t1 - t0, "fit": t2 - t1, "predict": t3 - t2, "auc": auc, "cpu": time.process_time(), "version": sklearn.__version__}))
             """, ct);
         var start = new ProcessStartInfo(DebianPython) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { script, csv, testRows, $"{trees}", $"{leaves}", learningRate.ToString(CultureInfo.InvariantCulture), $"{minLeaf}", $"{seed}" })
@@ -309,13 +313,13 @@ public static class TrainingBench
         if (process.ExitCode != 0 || text.Length == 0)
         {
             var reason = (await stderr).Trim();
-            return new SklearnResult(sw.Elapsed, 0, 0, 0, 0, string.Empty, $"exit {process.ExitCode}: {reason[Math.Max(0, reason.Length - 300)..]}");
+            return new SklearnResult(sw.Elapsed, 0, 0, 0, 0, 0, string.Empty, $"exit {process.ExitCode}: {reason[Math.Max(0, reason.Length - 300)..]}");
         }
 
         using var json = JsonDocument.Parse(text.Split('\n')[^1]);
         var root = json.RootElement;
         return new SklearnResult(sw.Elapsed, root.GetProperty("load").GetDouble(), root.GetProperty("fit").GetDouble(), root.GetProperty("predict").GetDouble(),
-            root.GetProperty("auc").GetDouble(), root.GetProperty("version").GetString() ?? "?", null);
+            root.GetProperty("auc").GetDouble(), root.GetProperty("cpu").GetDouble(), root.GetProperty("version").GetString() ?? "?", null);
     }
 
     private static string Machine()
