@@ -15,6 +15,7 @@ using NeuroData.Infrastructure.Payouts;
 using NeuroData.Infrastructure.Persistence;
 using NeuroData.Infrastructure.Search;
 using NeuroData.Infrastructure.Storage;
+using NeuroData.Infrastructure.Training;
 
 namespace NeuroData.Infrastructure;
 
@@ -37,6 +38,7 @@ public static class DependencyInjection
         builder.Services.AddPurchases(builder.Configuration); // purchases, escrows, fees, refunds follow the chain mirror (reconciler order 10)
         Commerce.Disputes.DisputeSetup.AddDisputes(builder); // notifications, escrow page, disputes, arbitration, votes, reminders
         builder.AddPayouts(); // auto-release job, job run history, payouts, fees (NeuroData:Commerce)
+        builder.Services.AddTrainingEngine(builder.Configuration); // ML.NET engine, predictor, baseline (NeuroData:Training)
         return builder;
     }
 

@@ -2,6 +2,7 @@ using MudBlazor;
 using MudBlazor.Services;
 using NeuroData.Infrastructure.Queries;
 using NeuroData.Web.Operations;
+using NeuroData.Web.Operations.Training;
 using NeuroData.Web.Rendering;
 
 namespace NeuroData.Web;
@@ -13,6 +14,7 @@ public static class DependencyInjection
     {
         builder.AddOperations();
         builder.Services.AddStorageVerbs(); // cid, bench storage
+        builder.Services.AddTrainingVerbs(); // train (runs early, see Program.cs)
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices(config =>
         {

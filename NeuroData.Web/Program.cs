@@ -11,6 +11,12 @@ using NeuroData.Web.Wallet;
 
 try
 {
+    // train, bench training: ML.NET on local files, before the host is built (fast start, nothing to configure).
+    if (await NeuroData.Web.Operations.Training.TrainingVerbs.RunEarlyAsync(args) is { } trainingExitCode)
+    {
+        return trainingExitCode;
+    }
+
     // cid, bench: storage verbs that need no database, chain or platform key, so they run before the host is built.
     if (await StorageVerbs.RunEarlyAsync(args) is { } storageExitCode)
     {

@@ -98,6 +98,43 @@ public sealed class DatasetVersion : Entity
 
     public const int MaxPreviewRows = 100;
 
+    public const int LabelColumnMaxLength = 128;
+
+    /// <summary>The column the seller declares as the one to predict (the baseline's label), if any.</summary>
+    public string? LabelColumn { get; private set; }
+
+    /// <summary>Validation metrics of the quick baseline model the platform trained on <see cref="LabelColumn"/> (JSON,
+    /// computed by the platform, not claimed by the seller); null until computed.</summary>
+    public string? BaselineMetricsJson { get; private set; }
+
+    /// <summary>Declares (or clears, with null) the label column; a baseline computed for another label is dropped.</summary>
+    public void DeclareLabelColumn(string? column)
+    {
+        var label = Guard.OptionalText(column, "Label column", LabelColumnMaxLength);
+        if (!string.Equals(label, LabelColumn, StringComparison.Ordinal))
+        {
+            BaselineMetricsJson = null;
+        }
+
+        LabelColumn = label;
+    }
+
+    /// <summary>Records the baseline's metrics for the declared label column.</summary>
+    public void SetBaselineMetrics(string metricsJson)
+    {
+        if (LabelColumn is null)
+        {
+            throw new DomainException("A baseline needs a declared label column.");
+        }
+
+        if (Status is not (DatasetVersionStatus.Processing or DatasetVersionStatus.Ready))
+        {
+            throw new DomainException($"A baseline is computed for a version being processed or ready; version {VersionNumber} is {Status}.");
+        }
+
+        BaselineMetricsJson = string.IsNullOrWhiteSpace(metricsJson) ? throw new DomainException("Baseline metrics cannot be empty.") : metricsJson;
+    }
+
     public DateTimeOffset CreatedAt { get; private set; }
 
     public void MarkReady(string? schemaJson, string? profileJson, long? rowCount)

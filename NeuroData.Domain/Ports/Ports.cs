@@ -53,24 +53,27 @@ public interface IChainGateway
     Task<ChainReceipt?> GetReceiptAsync(TxHash hash, CancellationToken cancellationToken = default);
 }
 
-/// <summary>What to train: the run's settings and where the (already converted) training data is.</summary>
-public sealed record TrainingRequest(
-    Guid RunId,
-    TrainingTask Task,
-    string Trainer,
-    string? LabelColumn,
-    IReadOnlyList<string> FeatureColumns,
-    string ParametersJson,
-    string DataFilePath,
-    string ModelOutputPath);
-
-/// <summary>What training produced.</summary>
-public sealed record TrainingResult(string MetricsJson, long ModelSizeBytes);
-
-/// <summary>Trains a model (ML.NET in the infrastructure), reporting progress 0–100 and honouring cancellation.</summary>
+/// <summary>
+/// Trains a model (ML.NET in the infrastructure) on a local data file: validates the request against the data (plain-word
+/// <see cref="TrainingException"/>s), reports <see cref="TrainingProgress"/>, honours cancellation
+/// promptly and the request's limits, evaluates on held-out rows and writes the model file when asked.
+/// </summary>
 public interface IModelTrainer
 {
-    Task<TrainingResult> TrainAsync(TrainingRequest request, IProgress<int> progress, CancellationToken cancellationToken);
+    Task<TrainingOutcome> TrainAsync(TrainingRequest request, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken);
+}
+
+/// <summary>Uses a model file written by <see cref="IModelTrainer"/>: describes its inputs, predicts one row or a whole CSV file.</summary>
+public interface IModelPredictor
+{
+    /// <summary>What the model expects (columns and their kinds) and predicts; the page builds its form from it.</summary>
+    ModelDescription Describe(string modelPath);
+
+    /// <summary>One prediction from column values as text (missing or empty = missing value).</summary>
+    PredictionResult Predict(string modelPath, IReadOnlyDictionary<string, string?> values);
+
+    /// <summary>Streams a CSV (header + rows) through the model and writes the rows with their predictions as CSV; returns the row count.</summary>
+    Task<long> PredictCsvAsync(string modelPath, Stream input, Stream output, CancellationToken cancellationToken);
 }
 
 /// <summary>An outgoing email.</summary>

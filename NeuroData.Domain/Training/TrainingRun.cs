@@ -8,6 +8,9 @@ public enum TrainingTask
     MulticlassClassification,
     Regression,
     Clustering,
+
+    /// <summary>Unsupervised: flags rows unlike the rest (an optional true/false label measures how well).</summary>
+    AnomalyDetection,
 }
 
 public enum TrainingRunStatus
@@ -52,7 +55,7 @@ public sealed class TrainingRun : Entity
         Task = task;
         Trainer = Guard.Text(trainer, "Trainer", TrainerMaxLength);
         LabelColumn = Guard.OptionalText(labelColumn, "Label column", ColumnMaxLength);
-        if (task != TrainingTask.Clustering && LabelColumn is null)
+        if (task is not (TrainingTask.Clustering or TrainingTask.AnomalyDetection) && LabelColumn is null)
         {
             throw new DomainException($"{task} needs a label column.");
         }

@@ -17,6 +17,8 @@ internal sealed class DatasetVersionConfiguration : IEntityTypeConfiguration<Dat
         builder.Property(v => v.WrappedKey).IsRequired();
         builder.Property(v => v.FailureReason).HasMaxLength(DatasetVersion.FailureMaxLength);
         builder.Property(v => v.PreviewJson);
+        builder.Property(v => v.LabelColumn).HasMaxLength(DatasetVersion.LabelColumnMaxLength);
+        builder.Property(v => v.BaselineMetricsJson);
 
         builder.HasIndex(v => new { v.DatasetId, v.VersionNumber }).IsUnique();
         builder.HasIndex(v => new { v.DatasetId, v.Cid }).IsUnique();

@@ -1025,6 +1025,9 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("BaselineMetricsJson")
+                        .HasColumnType("text");
+
                     b.Property<string>("Cid")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -1053,6 +1056,10 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                         .HasMaxLength(40)
                         .IsUnicode(false)
                         .HasColumnType("character varying(40)");
+
+                    b.Property<string>("LabelColumn")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
 
                     b.Property<string>("PreviewJson")
                         .HasColumnType("text");

@@ -1092,6 +1092,9 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("BaselineMetricsJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Cid")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -1121,6 +1124,10 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(40)
                         .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LabelColumn")
+                        .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("PreviewJson")
