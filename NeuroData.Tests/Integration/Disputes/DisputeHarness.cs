@@ -85,6 +85,7 @@ public sealed class DisputeHarness : IAsyncDisposable
         services.AddSingleton<ArbitrationService>();
         services.AddSingleton<VoteService>();
         services.AddSingleton<DeadlineReminderService>();
+        services.AddScoped<IChainReconciler, NeuroData.Infrastructure.Commerce.Purchases.PurchaseReconciler>();
         services.AddScoped<IChainReconciler, DisputeReconciler>();
         services.AddSingleton<ChainReconciliation>();
         _provider = services.BuildServiceProvider();
