@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Quartz;
 
@@ -35,8 +36,48 @@ public static class JobsSetup
         if (section.GetValue("Enabled", true))
         {
             builder.Services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
+            builder.Services.AddHostedService<QuartzLoggingGuard>();
         }
 
         return builder;
+    }
+}
+
+/// <summary>
+/// Quartz keeps its logger factory in a static, set by every scheduler that starts. When one host in the process stops
+/// (tests run many), the static would point at a disposed factory and Quartz would throw in the others. Started after
+/// the scheduler, this points the static at a wrapper that falls back to no logging once the factory is gone.
+/// </summary>
+internal sealed class QuartzLoggingGuard(Microsoft.Extensions.Logging.ILoggerFactory loggers) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        Quartz.Logging.LogContext.SetCurrentLogProvider(new SafeLoggerFactory(loggers));
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private sealed class SafeLoggerFactory(Microsoft.Extensions.Logging.ILoggerFactory inner) : Microsoft.Extensions.Logging.ILoggerFactory
+    {
+        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName)
+        {
+            try
+            {
+                return inner.CreateLogger(categoryName);
+            }
+            catch (ObjectDisposedException)
+            {
+                return Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+            }
+        }
+
+        public void AddProvider(Microsoft.Extensions.Logging.ILoggerProvider provider)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
     }
 }

@@ -25,7 +25,7 @@ public sealed record NotificationItem(Guid Id, NotificationKind Kind, string Tit
 public sealed class NotificationService(
     IDbContextFactory<NeuroDataDbContext> contexts,
     NotificationFeed feed,
-    IEmailSender email,
+    IEnumerable<IEmailSender> emailSenders,
     NotificationSettings settings,
     TimeProvider clock,
     ILogger<NotificationService> logger) : INotifier
@@ -124,6 +124,11 @@ public sealed class NotificationService(
         var html = $"<p>{WebUtility.HtmlEncode(n.Body)}</p>" + (link is null ? string.Empty : $"<p><a href=\"{WebUtility.HtmlEncode(link)}\">Open in NeuroData</a></p>");
         try
         {
+            if (emailSenders.FirstOrDefault() is not { } email)
+            {
+                return; // a host without email (e.g. the migrate verb's): the notification is stored and shown in-app
+            }
+
             await email.SendAsync(new EmailMessage(address, "NeuroData: " + n.Title, html, text), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
