@@ -149,7 +149,8 @@ public sealed class EntitlementTests(PostgresCluster cluster, DownloadFactories 
         var claim = await deep.ClaimNotDeliveredAsync(buyer, purchaseId, Ct);
         claim.ClaimedAt.ShouldNotBeNull();
         claim.EscrowId.ShouldBe(escrowId);
-        (await deep.DeliveryIssuesAsync(buyer, seed.DatasetId, Ct)).ShouldHaveSingleItem().ClaimedAt.ShouldBe(claim.ClaimedAt);
+        // PostgreSQL keeps microseconds, .NET ticks are 100 ns: the stored moment is the claim's, to the microsecond.
+        (await deep.DeliveryIssuesAsync(buyer, seed.DatasetId, Ct)).ShouldHaveSingleItem().ClaimedAt!.Value.ShouldBe(claim.ClaimedAt.Value, TimeSpan.FromMicroseconds(1));
         await using (var db = await app.ContextAsync(Ct))
         {
             var claimed = await db.Purchases.SingleAsync(p => p.Id == purchaseId, Ct);
