@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Quartz;
 
 namespace NeuroData.Infrastructure.Jobs;
@@ -33,34 +35,37 @@ public static class JobsSetup
             q.UseInMemoryStore();
             q.UseDefaultThreadPool(pool => pool.MaxConcurrency = maxConcurrency);
         });
+        UseDisposalSafeLogging(builder.Services);
         if (section.GetValue("Enabled", true))
         {
             builder.Services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
-            builder.Services.AddHostedService<QuartzLoggingGuard>();
         }
 
         return builder;
     }
-}
 
-/// <summary>
-/// Quartz keeps its logger factory in a static, set by every scheduler that starts. When one host in the process stops
-/// (tests run many), the static would point at a disposed factory and Quartz would throw in the others. Started after
-/// the scheduler, this points the static at a wrapper that falls back to no logging once the factory is gone.
-/// </summary>
-internal sealed class QuartzLoggingGuard(Microsoft.Extensions.Logging.ILoggerFactory loggers) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Quartz keeps its logger factory in a static, set when a host first builds its scheduler (through the
+    /// <see cref="Quartz.Simpl.MicrosoftLoggingProvider"/> service). When one host in the process is disposed (tests run
+    /// many), the static would point at a disposed factory and Quartz would throw in every other host. This replaces
+    /// that service's factory so the static always ends up holding a wrapper that falls back to no logging once its factory is gone.
+    /// </summary>
+    private static void UseDisposalSafeLogging(IServiceCollection services)
     {
-        Quartz.Logging.LogContext.SetCurrentLogProvider(new SafeLoggerFactory(loggers));
-        return Task.CompletedTask;
+        var quartzLogging = services.Single(d => d.ServiceType.FullName == "Quartz.Simpl.MicrosoftLoggingProvider" && d.ImplementationFactory is not null);
+        var setsTheStatic = quartzLogging.ImplementationFactory!;
+        services.Remove(quartzLogging);
+        services.Add(new ServiceDescriptor(quartzLogging.ServiceType, provider =>
+        {
+            var registered = setsTheStatic(provider);
+            Quartz.Logging.LogContext.SetCurrentLogProvider(new DisposalSafeLoggerFactory(provider.GetRequiredService<ILoggerFactory>()));
+            return registered;
+        }, quartzLogging.Lifetime));
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    private sealed class SafeLoggerFactory(Microsoft.Extensions.Logging.ILoggerFactory inner) : Microsoft.Extensions.Logging.ILoggerFactory
+    private sealed class DisposalSafeLoggerFactory(ILoggerFactory inner) : ILoggerFactory
     {
-        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName)
+        public ILogger CreateLogger(string categoryName)
         {
             try
             {
@@ -68,11 +73,11 @@ internal sealed class QuartzLoggingGuard(Microsoft.Extensions.Logging.ILoggerFac
             }
             catch (ObjectDisposedException)
             {
-                return Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+                return NullLogger.Instance;
             }
         }
 
-        public void AddProvider(Microsoft.Extensions.Logging.ILoggerProvider provider)
+        public void AddProvider(ILoggerProvider provider)
         {
         }
 

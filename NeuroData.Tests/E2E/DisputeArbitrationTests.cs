@@ -179,7 +179,7 @@ public sealed class DisputeArbitrationTests(AppServerFixture app, BrowserFixture
     /// <summary>Seller #1 lists for 200 NCR, the moderator approves, #8 (funded by #2) buys; returns the escrow id.</summary>
     private async Task<long> BuyOnChainAsync(CancellationToken ct)
     {
-        var contracts = await ContractsAsync(ct);
+        var contracts = await app.ContractsAsync(ct);
         var digest = new byte[32];
         Random.Shared.NextBytes(digest);
         var price = DevChainFixtureTokens(200);
@@ -218,12 +218,6 @@ public sealed class DisputeArbitrationTests(AppServerFixture app, BrowserFixture
         }
 
         throw new TimeoutException($"The app's indexer did not mirror escrow {escrowId} within a minute.");
-    }
-
-    private async Task<NeuroData.Domain.Ports.ChainContracts> ContractsAsync(CancellationToken ct)
-    {
-        var json = await File.ReadAllTextAsync(Path.Combine(app.DataDirectory, "chain", "deployment.json"), ct);
-        return JsonSerializer.Deserialize<DevChainDeployment>(json, JsonSerializerOptions.Web)!.ToChainContracts();
     }
 
     /// <summary>The seller's dataset behind the chain listing (the purchase reconciler follows only this platform's listings).</summary>

@@ -29,7 +29,7 @@ public sealed class ModerationTests(AppServerFixture app, BrowserFixture browser
     public async Task Moderator_ApprovesAPendingDataset_ListingApprovedOnChain_AndDatasetLive()
     {
         var ct = TestContext.Current.CancellationToken;
-        var marketplace = await MarketplaceAsync();
+        var marketplace = (await app.ContractsAsync(TestContext.Current.CancellationToken)).DataMarketplace;
         var (datasetId, listingId, title) = await SeedPendingListedDatasetAsync(marketplace, ct);
 
         string state;
@@ -153,13 +153,6 @@ public sealed class ModerationTests(AppServerFixture app, BrowserFixture browser
         new NeuroDataDbContextFactory(
             new DatabaseSettings(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(app.DataDirectory, "neurodata.db")};Foreign Keys=True"),
             TimeProvider.System).CreateDbContext();
-
-    private async Task<EthAddress> MarketplaceAsync()
-    {
-        var json = await File.ReadAllTextAsync(Path.Combine(app.DataDirectory, "chain", "deployment.json"));
-        var deployment = JsonSerializer.Deserialize<DevChainDeployment>(json, JsonSerializerOptions.Web)!;
-        return deployment.ToChainContracts().DataMarketplace;
-    }
 
     private async Task<(Guid DatasetId, long ListingId, string Title)> SeedPendingListedDatasetAsync(EthAddress marketplace, CancellationToken ct)
     {

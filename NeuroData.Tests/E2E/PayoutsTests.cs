@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Text.Json;
 using Microsoft.Playwright;
 using Nethereum.Contracts;
 using NeuroData.Domain.Common;
@@ -32,9 +31,9 @@ public sealed class PayoutsTests(AppServerFixture app, BrowserFixture browser)
     [Fact]
     public async Task A_seller_withdraws_their_earnings_from_the_payouts_page_with_their_wallet()
     {
-        var contracts = await ContractsAsync();
+        var contracts = await app.ContractsAsync(Ct);
         await SellAsync(contracts, priceTokens: 20);
-        var balanceBefore = await TokenBalanceAsync(contracts, SellerWallet);
+        var balanceBefore = await app.TokenBalanceAsync(SellerWallet, Ct);
 
         await using var seller = await browser.NewSessionAsync(app, Viewport.Desktop);
         var page = seller.Page;
@@ -56,7 +55,7 @@ public sealed class PayoutsTests(AppServerFixture app, BrowserFixture browser)
         await Expect(page.Locator("#paid-out")).ToHaveTextAsync("19.95 NCR");
         await seller.ScreenshotAsync("payouts-2-withdrawn");
 
-        (await TokenBalanceAsync(contracts, SellerWallet)).ShouldBe(balanceBefore + TokenAmount.ParseTokens("19.95"));
+        (await app.TokenBalanceAsync(SellerWallet, Ct)).ShouldBe(balanceBefore + TokenAmount.ParseTokens("19.95"));
 
         await PageChecks.GotoAsync(page, "/transactions");
         var withdrawRow = page.Locator("#transactions-table tbody tr").Filter(new() { HasText = "Withdraw" });
@@ -133,15 +132,5 @@ public sealed class PayoutsTests(AppServerFixture app, BrowserFixture browser)
         var receipt = await AnvilFixture.WaitForReceiptAsync(app.ChainRpcUrl, sent.Hash, Ct);
         receipt.Status.Value.ShouldBe(BigInteger.One, typeof(TFunction).Name);
         return receipt;
-    }
-
-    private async Task<TokenAmount> TokenBalanceAsync(ChainContracts contracts, EthAddress account) =>
-        new(await new Nethereum.Web3.Web3(app.ChainRpcUrl).Eth.GetContractQueryHandler<BalanceOfFunction>()
-            .QueryAsync<BigInteger>(contracts.NeuroCoin.Value, new BalanceOfFunction { Account = account.Value }).WaitAsync(Ct));
-
-    private async Task<ChainContracts> ContractsAsync()
-    {
-        var json = await File.ReadAllTextAsync(Path.Combine(app.DataDirectory, "chain", "deployment.json"), Ct);
-        return JsonSerializer.Deserialize<DevChainDeployment>(json, JsonSerializerOptions.Web)!.ToChainContracts();
     }
 }

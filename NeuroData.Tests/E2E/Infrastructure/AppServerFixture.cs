@@ -2,7 +2,13 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
+using System.Numerics;
 using System.Text;
+using System.Text.Json;
+using NeuroData.Domain.Common;
+using NeuroData.Domain.Ports;
+using NeuroData.Infrastructure.Chain;
+using NeuroData.Infrastructure.Chain.Messages;
 
 namespace NeuroData.Tests.E2E.Infrastructure;
 
@@ -57,6 +63,21 @@ public sealed class AppServerFixture : IAsyncLifetime
 
     /// <summary>An absolute URL for a path of the app (<c>"/Account/Login"</c>).</summary>
     public string Url(string path) => BaseUrl + (path.StartsWith('/') ? path : "/" + path);
+
+    /// <summary>The contract addresses the app deployed to its dev chain (its <c>chain/deployment.json</c>).</summary>
+    public async Task<ChainContracts> ContractsAsync(CancellationToken ct)
+    {
+        var json = await File.ReadAllTextAsync(Path.Combine(DataDirectory, "chain", "deployment.json"), ct);
+        return JsonSerializer.Deserialize<DevChainDeployment>(json, JsonSerializerOptions.Web)!.ToChainContracts();
+    }
+
+    /// <summary>An account's NCR balance on the dev chain right now (tests share the demo accounts, so never assume one).</summary>
+    public async Task<TokenAmount> TokenBalanceAsync(EthAddress account, CancellationToken ct)
+    {
+        var contracts = await ContractsAsync(ct);
+        return new(await new Nethereum.Web3.Web3(ChainRpcUrl).Eth.GetContractQueryHandler<BalanceOfFunction>()
+            .QueryAsync<BigInteger>(contracts.NeuroCoin.Value, new BalanceOfFunction { Account = account.Value }).WaitAsync(ct));
+    }
 
     public async ValueTask InitializeAsync()
     {
