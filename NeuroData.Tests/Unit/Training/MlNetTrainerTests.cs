@@ -254,12 +254,11 @@ public sealed class MlNetTrainerTests : IDisposable
     public async Task Time_limit_stops_a_long_run()
     {
         var path = files.Separable(3000);
-        var started = DateTime.UtcNow;
+        // 5,000 deep trees would take minutes; the limit stops the run with its reason instead of finishing it.
         var ex = await Should.ThrowAsync<TrainingLimitException>(() => trainer.TrainAsync(
             Csv(path, TrainingTask.BinaryClassification, TrainerCatalog.FastTree, "label", ["x1", "x2", "noise", "colour"], new() { ["trees"] = 5000, ["leaves"] = 64, ["minLeaf"] = 1 },
                 limits: new TrainingLimits(MaxDuration: TimeSpan.FromMilliseconds(500))), null, Ct));
         ex.Message.ShouldContain("time limit");
-        (DateTime.UtcNow - started).ShouldBeLessThan(TimeSpan.FromSeconds(30));
     }
 
     [Fact]
@@ -283,11 +282,11 @@ public sealed class MlNetTrainerTests : IDisposable
                 cts.CancelAfter(300);
             }
         });
-        var started = DateTime.UtcNow;
+        // Cancelled while fitting 5,000 deep trees: it throws instead of finishing (no "Done" report, no model).
         await Should.ThrowAsync<OperationCanceledException>(() => trainer.TrainAsync(
             Csv(path, TrainingTask.BinaryClassification, TrainerCatalog.FastTree, "label", ["x1", "x2", "noise", "colour"], new() { ["trees"] = 5000, ["leaves"] = 64, ["minLeaf"] = 1 }),
             progress, cts.Token));
-        (DateTime.UtcNow - started).ShouldBeLessThan(TimeSpan.FromSeconds(30));
+        reports.ShouldContain(r => r.Stage == "Training");
         reports.ShouldNotContain(r => r.Stage == "Done");
     }
 
