@@ -51,6 +51,19 @@ public sealed class NavMenuTests : BunitContext
         cut.FindAll("#nav-admin-users").ShouldBeEmpty();
     }
 
+    [Fact]
+    public void A_wallet_only_account_shows_its_short_wallet_address_instead_of_the_placeholder_email()
+    {
+        var email = "0x14dc79964da2c08b23698b3d3cc7ca32193d9955@wallet.invalid";
+        var auth = AddAuthorization();
+        auth.SetAuthorized(email);
+        auth.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Email, email));
+
+        var cut = Render<NavMenu>();
+
+        cut.Find("#account-email").TextContent.ShouldBe("wallet 0x14dc…9955");
+    }
+
     [Theory]
     [InlineData(RoleNames.Admin)]
     [InlineData(RoleNames.Moderator)]
