@@ -81,22 +81,27 @@ public sealed class TrainingRunHarness : IDisposable
     public IReadOnlyList<string> TempFiles() => Directory.Exists(TempPath) ? [.. Directory.EnumerateFiles(TempPath)] : [];
 
     /// <summary>A seller's dataset whose version was ingested from <paramref name="csvPath"/> by the real inspector and stored encrypted.</summary>
-    public async Task<(Guid DatasetId, Guid VersionId)> SeedDatasetAsync(Guid sellerId, string csvPath, CancellationToken ct)
+    public Task<(Guid DatasetId, Guid VersionId)> SeedDatasetAsync(Guid sellerId, string csvPath, CancellationToken ct) =>
+        SeedDatasetAsync(Factory, Storage, Clock.Now, sellerId, csvPath, ct);
+
+    /// <summary>The same on any database and storage (the app's, in the app-level test).</summary>
+    public static async Task<(Guid DatasetId, Guid VersionId)> SeedDatasetAsync(
+        Microsoft.EntityFrameworkCore.IDbContextFactory<NeuroDataDbContext> factory, Domain.Ports.IDatasetStorage storage, DateTimeOffset now, Guid sellerId, string csvPath, CancellationToken ct)
     {
         using var form = new MemoryStream();
         var profile = await new DatasetInspector(new IngestOptions()).InspectAsync(csvPath, "data.csv", form, 5, ct);
         form.Position = 0;
         await using var original = File.OpenRead(csvPath);
-        var stored = await Storage.StoreAsync(original, ct);
-        var training = await Storage.StoreAsync(form, ct);
+        var stored = await storage.StoreAsync(original, ct);
+        var training = await storage.StoreAsync(form, ct);
 
         var dataset = new Dataset(sellerId, "Outcomes", $"outcomes-{Guid.NewGuid():N}", "Rows.", "MIT", null, TokenAmount.FromTokens(5), TimeSpan.FromDays(3),
-            DatasetAccessTypes.Download | DatasetAccessTypes.TrainingOnly, Clock.Now);
-        var version = dataset.AddVersion(stored.Cid, stored.SizeBytes, DatasetFormat.Csv, stored.Sha256Hex, stored.WrappedKey, Clock.Now);
+            DatasetAccessTypes.Download | DatasetAccessTypes.TrainingOnly, now);
+        var version = dataset.AddVersion(stored.Cid, stored.SizeBytes, DatasetFormat.Csv, stored.Sha256Hex, stored.WrappedKey, now);
         version.AttachStorage(stored.StorageCid, training.StorageCid, training.WrappedKey);
         version.MarkReady(JsonSerializer.Serialize(profile.Schema, Web), JsonSerializer.Serialize(profile, Web), profile.RowCount);
         version.DeclareLabelColumn("label");
-        await using var db = Factory.CreateDbContext();
+        await using var db = await factory.CreateDbContextAsync(ct);
         db.Datasets.Add(dataset);
         await db.SaveChangesAsync(ct);
         return (dataset.Id, version.Id);
