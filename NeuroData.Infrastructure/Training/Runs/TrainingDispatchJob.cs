@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NeuroData.Infrastructure.Jobs;
 using Quartz;
@@ -10,7 +11,7 @@ namespace NeuroData.Infrastructure.Training.Runs;
 /// safety net; never two at once.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class TrainingDispatchJob(TrainingRunDispatcher dispatcher) : IJob
+public sealed class TrainingDispatchJob(TrainingRunDispatcher dispatcher, IHostApplicationLifetime lifetime) : IJob
 {
     public static readonly JobKey Key = new("dispatch", "training");
 
@@ -18,7 +19,10 @@ public sealed class TrainingDispatchJob(TrainingRunDispatcher dispatcher) : IJob
 
     public async Task Execute(IJobExecutionContext context)
     {
-        var started = await dispatcher.RunPassAsync(context.CancellationToken);
+        // Stopping the app stops the runs at once (they stay Running and the next start queues them again) rather than
+        // holding shutdown until a long run ends.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        var started = await dispatcher.RunPassAsync(stop.Token);
         context.Result = new JobRunResult(started, started == 0 ? "No queued training runs" : $"Started {started} training run(s)");
     }
 }
