@@ -52,11 +52,7 @@ public sealed partial class TrainingTests(AppServerFixture app, BrowserFixture b
         await page.Locator("#training-trainer").SelectOptionAsync("lightgbm");
         await page.Locator("#param-trees").FillAsync("60");
         await page.Locator("#training-model-name").FillAsync("Churn LightGBM");
-        await session.ScreenshotAsync("training-1-new");
-        await page.SetViewportSizeAsync(Viewport.Phone.Width, Viewport.Phone.Height);
-        (await PageChecks.HorizontalOverflowAsync(page)).ShouldBe(0, string.Join(", ", await PageChecks.OverflowingElementsAsync(page)));
-        await Screenshots.SaveAsync(page, "training-1-new", Viewport.Phone);
-        await page.SetViewportSizeAsync(Viewport.Desktop.Width, Viewport.Desktop.Height);
+        await CheckBothWidthsAsync(session, "training-1-new");
 
         await page.Locator("#training-submit").ClickAsync();
         await Expect(page).ToHaveURLAsync(RunUrl(), new() { Timeout = 30_000 });
@@ -118,8 +114,8 @@ public sealed partial class TrainingTests(AppServerFixture app, BrowserFixture b
         var page = session.Page;
         await session.ScreenshotAsync(name);
         await page.SetViewportSizeAsync(Viewport.Phone.Width, Viewport.Phone.Height);
-        (await PageChecks.HorizontalOverflowAsync(page)).ShouldBe(0, string.Join(", ", await PageChecks.OverflowingElementsAsync(page)));
         await Screenshots.SaveAsync(page, name, Viewport.Phone);
+        (await PageChecks.HorizontalOverflowAsync(page)).ShouldBe(0, string.Join(", ", await PageChecks.OverflowingElementsAsync(page)));
         await page.SetViewportSizeAsync(Viewport.Desktop.Width, Viewport.Desktop.Height);
     }
 
