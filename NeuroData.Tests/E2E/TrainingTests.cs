@@ -52,7 +52,7 @@ public sealed partial class TrainingTests(AppServerFixture app, BrowserFixture b
         await page.Locator("#training-trainer").SelectOptionAsync("lightgbm");
         await page.Locator("#param-trees").FillAsync("60");
         await page.Locator("#training-model-name").FillAsync("Churn LightGBM");
-        await CheckBothWidthsAsync(session, "training-1-new");
+        await CheckBothWidthsAsync(session, "training-1-new", reload: false); // a reload would clear the filled form
 
         await page.Locator("#training-submit").ClickAsync();
         await Expect(page).ToHaveURLAsync(RunUrl(), new() { Timeout = 30_000 });
@@ -94,9 +94,9 @@ public sealed partial class TrainingTests(AppServerFixture app, BrowserFixture b
         var lightGbmRow = page.Locator("#training-runs tbody tr", new() { HasTextString = "Churn LightGBM" }).First;
         var fastTreeRow = page.Locator("#training-runs tbody tr", new() { HasTextString = "Churn FastTree" }).First;
         await Expect(lightGbmRow).ToContainTextAsync("AUC");
+        await CheckBothWidthsAsync(session, "training-4-runs");
         await lightGbmRow.Locator(".run-select input").CheckAsync();
         await fastTreeRow.Locator(".run-select input").CheckAsync();
-        await CheckBothWidthsAsync(session, "training-4-runs");
         await page.Locator("#training-compare").ClickAsync();
 
         await Expect(page).ToHaveURLAsync(new Regex("/training/compare\\?runs="));
@@ -109,14 +109,25 @@ public sealed partial class TrainingTests(AppServerFixture app, BrowserFixture b
     }
 
     /// <summary>Screenshots at desktop and phone width; the phone never scrolls sideways.</summary>
-    private static async Task CheckBothWidthsAsync(BrowserSession session, string name)
+    private static async Task CheckBothWidthsAsync(BrowserSession session, string name, bool reload = true)
     {
         var page = session.Page;
         await session.ScreenshotAsync(name);
         await page.SetViewportSizeAsync(Viewport.Phone.Width, Viewport.Phone.Height);
+        if (reload)
+        {
+            await page.ReloadAsync(); // as a phone opens it (the navigation drawer closed)
+            await PageChecks.WaitForBlazorAsync(page);
+        }
+
         await Screenshots.SaveAsync(page, name, Viewport.Phone);
         (await PageChecks.HorizontalOverflowAsync(page)).ShouldBe(0, string.Join(", ", await PageChecks.OverflowingElementsAsync(page)));
         await page.SetViewportSizeAsync(Viewport.Desktop.Width, Viewport.Desktop.Height);
+        if (reload)
+        {
+            await page.ReloadAsync();
+            await PageChecks.WaitForBlazorAsync(page);
+        }
     }
 
     [GeneratedRegex(@"/training/runs/[0-9a-f-]{36}$")]
