@@ -39,6 +39,7 @@ public static class DependencyInjection
         Commerce.Disputes.DisputeSetup.AddDisputes(builder); // notifications, escrow page, disputes, arbitration, votes, reminders
         builder.AddPayouts(); // auto-release job, job run history, payouts, fees (NeuroData:Commerce)
         builder.Services.AddTrainingEngine(builder.Configuration); // ML.NET engine, predictor, baseline (NeuroData:Training)
+        Training.Models.ModelsSetup.AddModels(builder.Services, builder.Configuration); // using trained models: list, lineage, predictions, downloads (NeuroData:Training:Models)
         return builder;
     }
 
