@@ -129,7 +129,7 @@ public static class ModelEndpoints
                 await Problem(context, StatusCodes.Status413PayloadTooLarge, "File too large", TooLarge(options));
                 return;
             }
-            catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            catch (Microsoft.AspNetCore.Http.BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
                 await Problem(context, StatusCodes.Status413PayloadTooLarge, "File too large", TooLarge(options));
                 return;
