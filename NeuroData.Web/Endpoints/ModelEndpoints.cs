@@ -104,15 +104,25 @@ public static class ModelEndpoints
 
         var folder = options.ResolvedTempPath;
         Directory.CreateDirectory(folder);
-        var temp = Path.Combine(folder, $"{Guid.NewGuid():N}.csv");
+        var inputPath = Path.Combine(folder, $"{Guid.NewGuid():N}-in.csv");
+        var temp = Path.Combine(folder, $"{Guid.NewGuid():N}-out.csv");
         try
         {
+            // The body is received into a temporary file first (the CSV reader reads synchronously, and the size limit
+            // then holds also without a Content-Length); both files are deleted when they are closed.
+            await using var input = new FileStream(inputPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
             await using var output = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
             long rows;
             try
             {
-                await using var limited = new LimitedStream(context.Request.Body, options.MaxBatchBytes);
-                rows = await models.PredictCsvAsync(userId, isAdmin, id, limited, output, ct);
+                await models.UsablePathAsync(userId, isAdmin, id, ct); // 404 / 403 before the body is read
+                await using (var limited = new LimitedStream(context.Request.Body, options.MaxBatchBytes))
+                {
+                    await limited.CopyToAsync(input, ct);
+                }
+
+                input.Position = 0;
+                rows = await models.PredictCsvAsync(userId, isAdmin, id, input, output, ct);
             }
             catch (ModelNotFoundException ex)
             {
@@ -164,6 +174,7 @@ public static class ModelEndpoints
         finally
         {
             // DeleteOnClose already removed it; this covers a file that was created but never opened by the stream.
+            File.Delete(inputPath);
             File.Delete(temp);
         }
     }

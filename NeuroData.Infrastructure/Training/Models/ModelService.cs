@@ -76,7 +76,7 @@ public sealed class ModelService(
         return new ModelDetails(
             model.Id, model.UserId, model.Name, model.VersionNumber, model.Task, model.CreatedAt, model.SizeBytes, model.Cid?.Value, model.ParentModelId,
             run.Id, dataset.Id, dataset.Title, dataset.Slug, version.Id, version.VersionNumber, version.Cid.Value, dataset.LicenseSpdxId,
-            access.Kind, description.Trainer, description.Label ?? run.LabelColumn, ReadColumns(path, description),
+            access.Kind, description.Trainer, description.Label ?? run.LabelColumn, ReadColumns(path, description, version.SchemaJson),
             metrics?.Parameters ?? new Dictionary<string, double>(), metrics, description, access.Download);
     }
 
@@ -211,8 +211,14 @@ public sealed class ModelService(
         }
     }
 
-    /// <summary>The inputs with the type they had in the data (from the model file's manifest) and whether they were retyped.</summary>
-    private static List<ModelColumn> ReadColumns(string path, ModelDescription description)
+    private static readonly JsonSerializerOptions SchemaJson = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
+    /// <summary>
+    /// The inputs with the type they had in the data (the version's ingest schema; the model file's manifest when the
+    /// schema does not name the column) and whether the user retyped them (a number read as a category, or text read
+    /// as a number).
+    /// </summary>
+    private static List<ModelColumn> ReadColumns(string path, ModelDescription description, string? schemaJson)
     {
         var types = new Dictionary<string, ColumnType>(StringComparer.Ordinal);
         try
@@ -240,6 +246,21 @@ public sealed class ModelService(
             // The lineage then shows the kinds without the data types.
         }
 
+        if (!string.IsNullOrWhiteSpace(schemaJson))
+        {
+            try
+            {
+                foreach (var column in JsonSerializer.Deserialize<List<ColumnSchema>>(schemaJson, SchemaJson) ?? [])
+                {
+                    types[column.Name] = column.Type;
+                }
+            }
+            catch (JsonException)
+            {
+                // An unreadable schema: keep the manifest's types.
+            }
+        }
+
         return [.. description.Inputs.Select(i =>
         {
             ColumnType? type = types.TryGetValue(i.Name, out var t) ? t : null;
@@ -249,5 +270,5 @@ public sealed class ModelService(
     }
 
     /// <summary>The type a prediction form field should take: booleans become switches (from the data type).</summary>
-    public static bool IsBoolean(ModelColumn column) => column is { DataType: ColumnType.Boolean };
+    public static bool IsBoolean(ModelColumn column) => column is { Kind: "boolean" } or { Kind: "number", DataType: ColumnType.Boolean, Retyped: false };
 }

@@ -17,7 +17,7 @@ public sealed class ModelComponentsTests : BunitContext
     [
         new("x", "number", ColumnType.Number, false),
         new("color", "category", ColumnType.Text, false),
-        new("member", "number", ColumnType.Boolean, false),
+        new("member", "boolean", ColumnType.Boolean, false),
         new("zone", "category", ColumnType.WholeNumber, true),
     ];
 

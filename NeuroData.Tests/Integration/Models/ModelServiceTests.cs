@@ -73,7 +73,7 @@ public sealed class ModelServiceTests(PostgresCluster cluster, ModelsFactories f
         [
             new ModelColumn("x", "number", ColumnType.Number, false),
             new ModelColumn("color", "category", ColumnType.Text, false),
-            new ModelColumn("member", "number", ColumnType.Boolean, false),
+            new ModelColumn("member", "boolean", ColumnType.Boolean, false),
             new ModelColumn("zone", "category", ColumnType.WholeNumber, true),
         ]);
         model.Description.Inputs.Single(i => i.Name == "color").Categories.ShouldBe(["blue", "green", "red"], ignoreOrder: true);

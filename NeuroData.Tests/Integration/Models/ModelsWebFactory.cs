@@ -34,6 +34,8 @@ public sealed class ModelsWebFactory(string? postgres) : NeuroDataWebFactory
 {
     public const long MaxBatchBytes = 64 * 1024;
 
+    private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
+
     public InMemoryDatasetStorage Storage { get; } = new();
 
     public string BatchTempPath => Path.Combine(DataDirectory, "prediction-temp");
@@ -99,7 +101,7 @@ public sealed class ModelsWebFactory(string? postgres) : NeuroDataWebFactory
         dataset.SetModelTerms(modelDownloadAllowed);
         var version = dataset.AddVersion(stored.Cid, stored.SizeBytes, DatasetFormat.Csv, stored.Sha256Hex, stored.WrappedKey, now);
         version.AttachStorage(stored.StorageCid, null, null);
-        version.MarkReady(null, null, ModelData.Rows);
+        version.MarkReady(JsonSerializer.Serialize(ModelData.Schema, WebJson), null, ModelData.Rows);
         version.SetPreview(JsonSerializer.Serialize(ModelData.Lines.Skip(1).Take(10).Select(l => l.Split(',')).ToList()), ModelData.PreviewRows);
         dataset.SubmitForReview(now);
         dataset.Approve(moderator, now);
@@ -241,6 +243,13 @@ public static class ModelData
         [new("x"), new("color"), new("member"), new("zone", ColumnType.Text)];
 
     public static IReadOnlyList<string> Lines { get; } = Generate();
+
+    /// <summary>The ingest schema of the table (as ingest stores it on the version).</summary>
+    public static IReadOnlyList<ColumnSchema> Schema { get; } =
+    [
+        new("x", ColumnType.Number), new("color", ColumnType.Text), new("member", ColumnType.Boolean), new("zone", ColumnType.WholeNumber),
+        new("note", ColumnType.Text), new("y", ColumnType.Text),
+    ];
 
     public static string Csv { get; } = string.Join('\n', Lines) + "\n";
 
