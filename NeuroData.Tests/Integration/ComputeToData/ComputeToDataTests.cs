@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.ML;
 using NeuroData.Domain.Datasets;
@@ -201,6 +202,36 @@ public sealed partial class ComputeToDataTests(PostgresCluster cluster, ModelsFa
 
         var leftovers = Directory.Exists(app.BatchTempPath) ? Directory.GetFiles(app.BatchTempPath) : [];
         leftovers.ShouldBeEmpty("batch results are deleted when sent or refused");
+    }
+
+    [Theory]
+    [ClassData(typeof(AllProviders))]
+    public async Task RefundedBuyer_CanNoLongerUseOrDownloadTheirModel(DbProvider provider)
+    {
+        var app = await factories.GetAsync(provider, cluster);
+        var data = await app.SeedDatasetAsync(modelDownloadAllowed: true);
+        var buyer = await app.SeedUserAsync("refunded");
+        await app.BuyAsync(data, buyer, DatasetAccessTypes.TrainingOnly);
+        var modelId = await app.SeedModelAsync(buyer, data.VersionId);
+        await using (var db = await app.ContextAsync(Ct))
+        {
+            var purchase = await db.Purchases.SingleAsync(p => p.BuyerId == buyer, Ct);
+            purchase.MarkRefunded(DateTimeOffset.UtcNow);
+            await db.SaveChangesAsync(Ct);
+        }
+
+        using var client = app.ClientFor(buyer);
+        using var predictions = await client.PostAsync(ModelService.PredictionsUrl(modelId), new StringContent("x,color,member,zone\n1,red,true,1\n", Encoding.UTF8, "text/csv"), Ct);
+        using var file = await client.GetAsync(ModelService.DownloadUrl(modelId), Ct);
+        var page = await client.GetStringAsync($"/models/{modelId}", Ct);
+
+        predictions.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await Detail(predictions)).ShouldContain("access to the data this model learned from has ended");
+        file.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        page.ShouldContain("id=\"model-unusable\"");
+        page.ShouldNotContain("id=\"predict-form\"");
+        await Should.ThrowAsync<ModelAccessException>(() => app.Services.GetRequiredService<ModelService>()
+            .PredictAsync(buyer, false, modelId, new Dictionary<string, string?> { ["x"] = "1" }, Ct));
     }
 
     private static IEnumerable<int> Markers(string html) =>
