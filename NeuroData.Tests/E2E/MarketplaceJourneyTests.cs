@@ -26,7 +26,8 @@ namespace NeuroData.Tests.E2E;
 /// <summary>
 /// Issue 6's "Done when", as one journey of two people in two browsers against the app's local chain: a seller (a fresh
 /// wallet) has two datasets listed; a buyer (another fresh wallet) buys the first from the purchase panel and confirms
-/// receipt on the escrow page; buys the second and opens a dispute; an arbitrator in a second browser context rules a
+/// receipt on the escrow page; buys the second, whose files the platform cannot deliver, and claims a refund there (a
+/// dispute with the delivery problem as its reason); an arbitrator in a second browser context rules a
 /// refund; the buyer withdraws the refund and the seller withdraws the earnings. Every screen's amounts are checked
 /// (price = seller share + 0.25 % fee, the buyer's balance drops by the price, refund = price + bond, payout = seller
 /// share) and compared with the balances the chain reports. The fresh wallets sign locally (SIWE and the permit) and send
@@ -99,13 +100,16 @@ public sealed partial class MarketplaceJourneyTests(AppServerFixture app, Browse
         await PageChecks.WaitForBlazorAsync(page);
         await Expect(page.Locator("#escrow-state")).ToHaveTextAsync("Funded", Slow);
         await ExpectEscrowAmountsAsync(page, SecondPrice);
+        // The platform holds no files for this version: the escrow page offers the refund claim, which opens the dispute
+        // form with the delivery problem as its reason.
+        await Expect(page.Locator("#escrow-delivery-issue")).ToContainTextAsync("does not hold the files", SlowContains);
         await Expect(page.Locator("#dispute-button")).ToBeEnabledAsync(new() { Timeout = 30_000 });
-        await page.Locator("#dispute-button").ClickAsync();
+        await page.Locator("#escrow-claim-refund").ClickAsync();
         await Expect(page.Locator("#dispute-bond")).ToContainTextAsync("NCR", SlowContains);
         var bond = TokenAmount.ParseTokens((await page.Locator("#dispute-bond").InnerTextAsync()).Replace("NCR", string.Empty, StringComparison.Ordinal).Trim());
         bond.IsZero.ShouldBeFalse();
-        const string Reason = "The turbine file stops after 40 of the promised 8,760 hourly rows.";
-        await page.Locator("#dispute-reason").FillAsync(Reason);
+        const string Reason = "Not delivered: The platform does not hold the files of the version you bought. I claim a refund of the price.";
+        await Expect(page.Locator("#dispute-reason")).ToHaveValueAsync(Reason);
         await buyer.ScreenshotAsync("journey-5-dispute-form");
         await page.Locator("#dispute-submit").ClickAsync();
         await Expect(page.Locator("#escrow-notice")).ToContainTextAsync("Dispute opened", SlowContains);
@@ -122,9 +126,9 @@ public sealed partial class MarketplaceJourneyTests(AppServerFixture app, Browse
         var arb = arbitrator.Page;
         await PageChecks.GotoAsync(arb, $"/arbitration/{secondEscrow}");
         await PageChecks.WaitForBlazorAsync(arb);
-        await Expect(arb.Locator("#case-buyer")).ToContainTextAsync("40 of the promised", SlowContains);
+        await Expect(arb.Locator("#case-buyer")).ToContainTextAsync("does not hold the files", SlowContains);
         await arb.Locator("#ruling-refund").ClickAsync();
-        const string Ruling = "Only 40 of 8,760 rows were delivered.";
+        const string Ruling = "The platform could not deliver the files the seller listed.";
         await arb.Locator("#ruling-reason").FillAsync(Ruling);
         await Expect(arb.Locator("#ruling-submit")).ToBeEnabledAsync(new() { Timeout = 30_000 });
         await arbitrator.ScreenshotAsync("journey-6-arbitration-case");
