@@ -41,7 +41,7 @@ public sealed class SearchIndexTests(PostgresCluster cluster, TestDatabases data
                 string Text(int n) => string.Join(' ', Enumerable.Range(0, n).Select(_ => Words[random.Next(Words.Length)]));
                 var d = Live(
                     random.Next(4) == 0 ? otherSeller : seller, moderator, random.Next(3) == 0 ? child.Id : root.Id,
-                    Text(1 + random.Next(3)), Text(random.Next(8)), Now.AddMinutes(-random.Next(40)), // ties on purpose
+                    Text(1 + random.Next(3)), "notes " + Text(random.Next(8)), Now.AddMinutes(-random.Next(40)), // ties on purpose
                     priceTokens: 1 + random.Next(12), format: formats[random.Next(formats.Length)], sizeBytes: 1_000 * (1 + random.Next(5)),
                     access: random.Next(3) switch { 0 => DatasetAccessTypes.Download, 1 => DatasetAccessTypes.TrainingOnly, _ => DatasetAccessTypes.Download | DatasetAccessTypes.TrainingOnly },
                     tags: tags.Where(_ => random.Next(3) == 0));
