@@ -168,9 +168,9 @@ public sealed class SearchChangeInterceptor : SaveChangesInterceptor, IDbTransac
                 case DatasetVersion v: changes.Datasets.Add(v.DatasetId); break;
                 case DatasetTag t: changes.Datasets.Add(t.DatasetId); break;
                 case DatasetReview r: changes.Datasets.Add(r.DatasetId); break;
-                case Tag t when e.State != EntityState.Added: changes.Tags.Add(t.Id); break;
-                case Category c when e.State != EntityState.Added: changes.Categories.Add(c.Id); break;
-                case Tag or Category or UserProfile: break;
+                case Tag t: changes.Tags.Add(t.Id); break; // new ones too: an index must learn their slugs
+                case Category c: changes.Categories.Add(c.Id); break;
+                case UserProfile: break;
                 default: continue;
             }
 
