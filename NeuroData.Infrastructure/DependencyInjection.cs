@@ -16,6 +16,7 @@ using NeuroData.Infrastructure.Persistence;
 using NeuroData.Infrastructure.Search;
 using NeuroData.Infrastructure.Storage;
 using NeuroData.Infrastructure.Training;
+using NeuroData.Infrastructure.Training.Runs;
 
 namespace NeuroData.Infrastructure;
 
@@ -39,6 +40,7 @@ public static class DependencyInjection
         Commerce.Disputes.DisputeSetup.AddDisputes(builder); // notifications, escrow page, disputes, arbitration, votes, reminders
         builder.AddPayouts(); // auto-release job, job run history, payouts, fees (NeuroData:Commerce)
         builder.Services.AddTrainingEngine(builder.Configuration); // ML.NET engine, predictor, baseline (NeuroData:Training)
+        builder.Services.AddTrainingRuns(builder.Configuration); // run queue, dispatch job, live updates (NeuroData:Training:Runs)
         return builder;
     }
 

@@ -205,7 +205,9 @@ public sealed class MlNetTrainer(TimeProvider clock) : IModelTrainer
         var pipeline = Pipelines.Build(ml, data, task, trainer, parameters, seed);
         try
         {
-            return pipeline.Fit(data.View(rows, ct));
+            var model = pipeline.Fit(data.View(rows, ct));
+            ct.ThrowIfCancellationRequested(); // a cancelled ML.NET trainer may return a truncated model instead of throwing
+            return model;
         }
         catch (Exception ex) when (!ct.IsCancellationRequested && ex is InvalidOperationException or ArgumentException or FormatException)
         {

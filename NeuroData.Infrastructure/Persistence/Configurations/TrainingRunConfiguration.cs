@@ -20,9 +20,15 @@ internal sealed class TrainingRunConfiguration : IEntityTypeConfiguration<Traini
         builder.Property(r => r.Trainer).HasMaxLength(TrainingRun.TrainerMaxLength).IsRequired();
         builder.Property(r => r.LabelColumn).HasMaxLength(TrainingRun.ColumnMaxLength);
         builder.PrimitiveCollection(r => r.FeatureColumns).IsRequired();
+        builder.PrimitiveCollection(r => r.RetypedColumns).IsRequired();
         builder.Property(r => r.ParametersJson).IsRequired();
         builder.Property(r => r.FailureReason).HasMaxLength(TrainingRun.FailureMaxLength);
+        builder.Property(r => r.ModelName).HasMaxLength(TrainingRun.ModelNameMaxLength).IsRequired();
+        builder.Property(r => r.Stage).HasMaxLength(TrainingRun.StageMaxLength);
+        builder.Property(r => r.Note).HasMaxLength(TrainingRun.NoteMaxLength);
         builder.Ignore(r => r.IsFinished);
+        builder.Ignore(r => r.Features);
+        builder.Ignore(r => r.Validation);
 
         builder.HasIndex(r => new { r.UserId, r.QueuedAt });
         builder.HasIndex(r => new { r.Status, r.QueuedAt });

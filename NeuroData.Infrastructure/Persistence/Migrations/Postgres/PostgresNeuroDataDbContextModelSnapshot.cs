@@ -1319,6 +1319,9 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
                     b.Property<Guid>("DatasetVersionId")
                         .HasColumnType("uuid");
 
@@ -1333,6 +1336,9 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("Folds")
+                        .HasColumnType("integer");
+
                     b.Property<string>("LabelColumn")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
@@ -1340,8 +1346,20 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<string>("MetricsJson")
                         .HasColumnType("text");
 
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.Property<string>("ParametersJson")
                         .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ProgressJson")
                         .HasColumnType("text");
 
                     b.Property<int>("ProgressPercent")
@@ -1349,6 +1367,17 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
 
                     b.Property<DateTimeOffset>("QueuedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.PrimitiveCollection<string[]>("RetypedColumns")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<int>("Seed")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Stage")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1364,6 +1393,9 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                         .HasMaxLength(40)
                         .IsUnicode(false)
                         .HasColumnType("character varying(40)");
+
+                    b.Property<double>("TestFraction")
+                        .HasColumnType("double precision");
 
                     b.Property<string>("Trainer")
                         .IsRequired()

@@ -1397,6 +1397,9 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("DatasetVersionId")
                         .HasColumnType("TEXT");
 
@@ -1412,6 +1415,9 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(28)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Folds")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("LabelColumn")
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
@@ -1419,8 +1425,20 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<string>("MetricsJson")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ParametersJson")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProgressJson")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("ProgressPercent")
@@ -1429,6 +1447,17 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<string>("QueuedAt")
                         .IsRequired()
                         .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("RetypedColumns")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Seed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Stage")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("StartedAt")
@@ -1446,6 +1475,9 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(40)
                         .IsUnicode(false)
                         .HasColumnType("TEXT");
+
+                    b.Property<double>("TestFraction")
+                        .HasColumnType("REAL");
 
                     b.Property<string>("Trainer")
                         .IsRequired()
