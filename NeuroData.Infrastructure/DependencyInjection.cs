@@ -41,6 +41,7 @@ public static class DependencyInjection
         builder.AddPayouts(); // auto-release job, job run history, payouts, fees (NeuroData:Commerce)
         builder.Services.AddTrainingEngine(builder.Configuration); // ML.NET engine, predictor, baseline (NeuroData:Training)
         builder.Services.AddTrainingRuns(builder.Configuration); // run queue, dispatch job, live updates (NeuroData:Training:Runs)
+        Training.Models.ModelsSetup.AddModels(builder.Services, builder.Configuration); // using trained models: list, lineage, predictions, downloads (NeuroData:Training:Models)
         return builder;
     }
 

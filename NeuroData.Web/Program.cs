@@ -45,6 +45,7 @@ try
     app.UseWeb();          // antiforgery, static assets
     app.MapDatasetDownloads(); // GET /api/v1/datasets/{id}/versions/{n}/download
     app.MapDisputeEndpoints(); // GET /api/v1/escrows/{id}/evidence/{cid}
+    NeuroData.Web.Endpoints.ModelEndpoints.MapModelEndpoints(app); // /api/v1/models/{id}/download, /predictions
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
     await app.RunAsync();

@@ -156,6 +156,23 @@ public sealed class Dataset : Entity, IAuditable
         ApplyDetails(title, slug, descriptionMarkdown, licenseSpdxId, categoryId, price, reviewPeriod, accessTypes);
     }
 
+    /// <summary>
+    /// Listing term for training-only buyers: may they download the models they train on this data (the .zip file)?
+    /// Off by default: the model then stays on the platform (predictions only). Owners and download buyers always may.
+    /// </summary>
+    public bool ModelDownloadAllowed { get; private set; }
+
+    /// <summary>Sets the model-download term. Like the details, it changes only while the dataset is not under review or live.</summary>
+    public void SetModelTerms(bool modelDownloadAllowed)
+    {
+        if (Status is DatasetStatus.PendingReview or DatasetStatus.Live && modelDownloadAllowed != ModelDownloadAllowed)
+        {
+            throw new DomainException($"The model terms cannot change while the dataset is {Describe(Status)}; only drafts, rejected or delisted datasets can be edited.");
+        }
+
+        ModelDownloadAllowed = modelDownloadAllowed;
+    }
+
     /// <summary>Changes the price (also while live: the contract lets a seller update the listing price).</summary>
     public void ChangePrice(TokenAmount price)
     {

@@ -16,7 +16,8 @@ public sealed record DatasetDetailsInput(
     IReadOnlyList<string> Tags,
     string PriceText,
     int ReviewPeriodDays,
-    DatasetAccessTypes AccessTypes);
+    DatasetAccessTypes AccessTypes,
+    bool ModelDownloadAllowed = false);
 
 public sealed record CategoryOption(Guid Id, string Name);
 
@@ -86,6 +87,7 @@ public sealed class DatasetPublishingService(IDbContextFactory<NeuroDataDbContex
             await RequireCategoryAsync(db, categoryId, ct);
             var slug = await UniqueSlugAsync(db, input.Title, null, ct);
             var dataset = new Dataset(userId, input.Title, slug, input.DescriptionMarkdown, license, categoryId, price, review, input.AccessTypes, time.GetUtcNow());
+            dataset.SetModelTerms(input.ModelDownloadAllowed);
             dataset.SetTags(await TagsAsync(db, input.Tags, ct));
             db.Datasets.Add(dataset);
             try
@@ -109,6 +111,7 @@ public sealed class DatasetPublishingService(IDbContextFactory<NeuroDataDbContex
         await RequireCategoryAsync(db, categoryId, ct);
         var slug = string.Equals(dataset.Title, input.Title.Trim(), StringComparison.Ordinal) ? dataset.Slug : await UniqueSlugAsync(db, input.Title, dataset.Id, ct);
         dataset.UpdateDetails(input.Title, slug, input.DescriptionMarkdown, license, categoryId, price, review, input.AccessTypes);
+        dataset.SetModelTerms(input.ModelDownloadAllowed);
         dataset.SetTags(await TagsAsync(db, input.Tags, ct));
         await db.SaveChangesAsync(ct);
         return ToDraft(dataset);
@@ -290,6 +293,7 @@ public sealed class DatasetPublishingService(IDbContextFactory<NeuroDataDbContex
                 tagNames ?? [],
                 d.Price.ToTokenString(),
                 (int)Math.Round(d.ReviewPeriod.TotalDays),
-                d.AccessTypes),
+                d.AccessTypes,
+                d.ModelDownloadAllowed),
             [.. d.Versions.OrderBy(v => v.VersionNumber).Select(ToSummary)]);
 }

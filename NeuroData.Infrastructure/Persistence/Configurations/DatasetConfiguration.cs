@@ -21,6 +21,7 @@ internal sealed class DatasetConfiguration : IEntityTypeConfiguration<Dataset>
         builder.Property(d => d.DescriptionMarkdown).HasMaxLength(Dataset.DescriptionMaxLength).IsRequired();
         builder.Property(d => d.LicenseSpdxId).HasMaxLength(Dataset.LicenseMaxLength).IsRequired();
         builder.Property(d => d.Price).IsRequired();
+        builder.Property(d => d.ModelDownloadAllowed).IsRequired();
         builder.Property(d => d.Status).IsEnumText();
         builder.Property(d => d.AccessTypes).HasConversion<int>();
         builder.Property(d => d.ModerationReason).HasMaxLength(Dataset.ReasonMaxLength);

@@ -758,6 +758,9 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<bool>("ModelDownloadAllowed")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTimeOffset?>("ModeratedAt")
                         .HasColumnType("timestamp with time zone");
 

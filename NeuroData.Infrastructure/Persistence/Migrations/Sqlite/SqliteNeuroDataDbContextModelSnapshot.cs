@@ -805,6 +805,9 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ModelDownloadAllowed")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ModeratedAt")
                         .HasMaxLength(28)
                         .HasColumnType("TEXT");

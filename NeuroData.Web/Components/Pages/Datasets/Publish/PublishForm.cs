@@ -25,6 +25,9 @@ public sealed class PublishForm
 
     public bool AccessTraining { get; set; }
 
+    /// <summary>Listing term: training-only buyers may download the models they train (off by default).</summary>
+    public bool ModelDownloadAllowed { get; set; }
+
     public IReadOnlyList<string> Tags => [.. TagsText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.OrdinalIgnoreCase)];
 
     public DatasetAccessTypes AccessTypes =>
@@ -79,7 +82,8 @@ public sealed class PublishForm
             Tags,
             pricingChecked || PriceError is null ? PriceText : "0",
             ReviewDaysError is null ? ReviewDays : 7,
-            AccessTypes == DatasetAccessTypes.None && !pricingChecked ? DatasetAccessTypes.Download : AccessTypes);
+            AccessTypes == DatasetAccessTypes.None && !pricingChecked ? DatasetAccessTypes.Download : AccessTypes,
+            AccessTraining && ModelDownloadAllowed);
 
     public static PublishForm From(DatasetDetailsInput d) => new()
     {
@@ -92,5 +96,6 @@ public sealed class PublishForm
         ReviewDays = d.ReviewPeriodDays,
         AccessDownload = d.AccessTypes.HasFlag(DatasetAccessTypes.Download),
         AccessTraining = d.AccessTypes.HasFlag(DatasetAccessTypes.TrainingOnly),
+        ModelDownloadAllowed = d.ModelDownloadAllowed,
     };
 }
