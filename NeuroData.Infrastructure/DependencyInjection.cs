@@ -17,6 +17,7 @@ using NeuroData.Infrastructure.Search;
 using NeuroData.Infrastructure.Storage;
 using NeuroData.Infrastructure.Training;
 using NeuroData.Infrastructure.Training.Runs;
+using NeuroData.Infrastructure.Training.Baseline;
 
 namespace NeuroData.Infrastructure;
 
@@ -42,6 +43,7 @@ public static class DependencyInjection
         builder.Services.AddTrainingEngine(builder.Configuration); // ML.NET engine, predictor, baseline (NeuroData:Training)
         builder.Services.AddTrainingRuns(builder.Configuration); // run queue, dispatch job, live updates (NeuroData:Training:Runs)
         Training.Models.ModelsSetup.AddModels(builder.Services, builder.Configuration); // using trained models: list, lineage, predictions, downloads (NeuroData:Training:Models)
+        builder.Services.AddBaselines(builder.Configuration); // try before you buy: label declaration, training.baseline job
         return builder;
     }
 

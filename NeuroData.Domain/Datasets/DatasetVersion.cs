@@ -107,20 +107,55 @@ public sealed class DatasetVersion : Entity
     /// computed by the platform, not claimed by the seller); null until computed.</summary>
     public string? BaselineMetricsJson { get; private set; }
 
-    /// <summary>Declares (or clears, with null) the label column; a baseline computed for another label is dropped.</summary>
+    /// <summary>Where the baseline stands (pending while the job has not computed it yet).</summary>
+    public BaselineStatus BaselineStatus { get; private set; }
+
+    /// <summary>Why the baseline could not be computed (plain words), when <see cref="BaselineStatus"/> is Failed.</summary>
+    public string? BaselineFailureReason { get; private set; }
+
+    /// <summary>When the baseline was computed (or its computation failed).</summary>
+    public DateTimeOffset? BaselineComputedAt { get; private set; }
+
+    /// <summary>
+    /// Declares (or clears, with null) the label column. A new label drops the old baseline and makes it pending (none
+    /// without a label); declaring the same label again retries a failed baseline and keeps a computed one.
+    /// </summary>
     public void DeclareLabelColumn(string? column)
     {
         var label = Guard.OptionalText(column, "Label column", LabelColumnMaxLength);
-        if (!string.Equals(label, LabelColumn, StringComparison.Ordinal))
+        var changed = !string.Equals(label, LabelColumn, StringComparison.Ordinal);
+        if (changed || BaselineStatus == BaselineStatus.Failed || (label is not null && BaselineStatus == BaselineStatus.NotApplicable))
         {
             BaselineMetricsJson = null;
+            BaselineFailureReason = null;
+            BaselineComputedAt = null;
+            BaselineStatus = label is null ? BaselineStatus.NotApplicable : BaselineStatus.Pending;
         }
 
         LabelColumn = label;
     }
 
     /// <summary>Records the baseline's metrics for the declared label column.</summary>
-    public void SetBaselineMetrics(string metricsJson)
+    public void SetBaselineMetrics(string metricsJson, DateTimeOffset computedAt)
+    {
+        RequireBaselineState();
+        BaselineMetricsJson = string.IsNullOrWhiteSpace(metricsJson) ? throw new DomainException("Baseline metrics cannot be empty.") : metricsJson;
+        BaselineFailureReason = null;
+        BaselineComputedAt = computedAt;
+        BaselineStatus = BaselineStatus.Computed;
+    }
+
+    /// <summary>Records why the baseline for the declared label column could not be computed.</summary>
+    public void MarkBaselineFailed(string reason, DateTimeOffset at)
+    {
+        RequireBaselineState();
+        BaselineFailureReason = Guard.Text(reason, "A baseline failure reason", FailureMaxLength);
+        BaselineMetricsJson = null;
+        BaselineComputedAt = at;
+        BaselineStatus = BaselineStatus.Failed;
+    }
+
+    private void RequireBaselineState()
     {
         if (LabelColumn is null)
         {
@@ -131,8 +166,6 @@ public sealed class DatasetVersion : Entity
         {
             throw new DomainException($"A baseline is computed for a version being processed or ready; version {VersionNumber} is {Status}.");
         }
-
-        BaselineMetricsJson = string.IsNullOrWhiteSpace(metricsJson) ? throw new DomainException("Baseline metrics cannot be empty.") : metricsJson;
     }
 
     public DateTimeOffset CreatedAt { get; private set; }

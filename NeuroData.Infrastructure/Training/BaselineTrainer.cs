@@ -26,6 +26,10 @@ public sealed class BaselineOptions
     /// <summary>Leaves per tree. Default 15.</summary>
     public int Leaves { get; set; } = 15;
 
+    /// <summary>Seconds between the <c>training.baseline</c> job's safety passes over pending baselines (it also runs whenever a
+    /// label is declared or changed). Default 300.</summary>
+    public int SweepIntervalSeconds { get; set; } = 300;
+
     /// <summary>Folder for the decrypted training form while the baseline trains (deleted afterwards). Empty: the system temp folder.</summary>
     public string TempPath { get; set; } = string.Empty;
 }
@@ -42,8 +46,11 @@ public sealed class BaselineTrainer(
     IDatasetStorage storage,
     IModelTrainer trainer,
     IOptions<BaselineOptions> options,
-    ILogger<BaselineTrainer> logger)
+    ILogger<BaselineTrainer> logger,
+    TimeProvider? clock = null)
 {
+    private readonly TimeProvider clock = clock ?? TimeProvider.System;
+
     private static readonly JsonSerializerOptions ProfileJson = new(JsonSerializerDefaults.Web);
 
     /// <summary>Declares the version's label column (null clears it and its baseline), without training.</summary>
@@ -106,7 +113,16 @@ public sealed class BaselineTrainer(
                     new Dictionary<string, double> { ["trees"] = settings.Trees, ["leaves"] = settings.Leaves, ["minLeaf"] = 5 },
                     ValidationPlan.HoldOut(0.2), Seed: 1, new TrainingLimits(settings.MaxRows, TimeSpan.FromSeconds(settings.MaxSeconds))),
                 null, cancellationToken);
-            version.SetBaselineMetrics(outcome.MetricsJson);
+            // The seller may have changed the label while the model trained: store the metrics only for the label they are for.
+            await db.Entry(version).ReloadAsync(cancellationToken);
+            if (!string.Equals(version.LabelColumn, label, StringComparison.Ordinal))
+            {
+                logger.LogInformation("Baseline of dataset version {VersionId} for label {Label} not stored: the label changed to {NewLabel} meanwhile.",
+                    version.Id, label, version.LabelColumn);
+                return outcome.Metrics;
+            }
+
+            version.SetBaselineMetrics(outcome.MetricsJson, this.clock.GetUtcNow());
             await db.SaveChangesAsync(cancellationToken);
             logger.LogInformation("Baseline of dataset version {VersionId}: {Metric} = {Value:F4} ({Task}, label {Label}).",
                 version.Id, outcome.Metrics.PrimaryMetric, outcome.Metrics.PrimaryValue, task, label);

@@ -6,6 +6,7 @@ using NeuroData.Domain.Common;
 using NeuroData.Domain.Datasets;
 using NeuroData.Domain.Ports;
 using NeuroData.Infrastructure.Persistence;
+using NeuroData.Infrastructure.Training.Baseline;
 
 namespace NeuroData.Infrastructure.Datasets.Publishing;
 
@@ -129,9 +130,29 @@ public sealed class DatasetIngestor(
         var previewRows = profile.PreviewRows.Count == 0 ? null : JsonSerializer.Serialize(profile.PreviewRows, Json);
         version.SetPreview(previewRows, Math.Min(tracked.PreviewRowsShown, profile.PreviewRows.Count));
         version.MarkReady(JsonSerializer.Serialize(profile.Schema, Json), JsonSerializer.Serialize(profile, Json), profile.RowCount);
+        var keptLabel = InheritLabel(dataset, version, profile);
         tracked.Succeed(version.Id, now);
         await db.SaveChangesAsync(ct);
+        if (keptLabel && services.GetService<BaselineService>() is { } baselines)
+        {
+            await baselines.RequestPassAsync(CancellationToken.None); // never fails the upload; the job's safety pass is the fallback
+        }
+
         return version.Id;
+    }
+
+    /// <summary>Try before you buy: a new version keeps the label column of the latest earlier version that declared one,
+    /// when it still has that column (its baseline is then pending). True when a label was kept.</summary>
+    private static bool InheritLabel(Dataset dataset, DatasetVersion version, DatasetProfile profile)
+    {
+        var label = dataset.Versions.Where(v => v.Id != version.Id && v.LabelColumn is not null).MaxBy(v => v.VersionNumber)?.LabelColumn;
+        if (label is null || profile.Columns.All(c => c.Name != label))
+        {
+            return false;
+        }
+
+        version.DeclareLabelColumn(label);
+        return true;
     }
 
     private DateTimeOffset _lastProgress = DateTimeOffset.MinValue;

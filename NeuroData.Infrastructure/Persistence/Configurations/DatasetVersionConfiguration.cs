@@ -19,9 +19,13 @@ internal sealed class DatasetVersionConfiguration : IEntityTypeConfiguration<Dat
         builder.Property(v => v.PreviewJson);
         builder.Property(v => v.LabelColumn).HasMaxLength(DatasetVersion.LabelColumnMaxLength);
         builder.Property(v => v.BaselineMetricsJson);
+        builder.Property(v => v.BaselineStatus).IsEnumText().HasDefaultValue(BaselineStatus.NotApplicable).HasSentinel((BaselineStatus)(-1));
+        builder.Property(v => v.BaselineFailureReason).HasMaxLength(DatasetVersion.FailureMaxLength);
+        builder.Property(v => v.BaselineComputedAt);
 
         builder.HasIndex(v => new { v.DatasetId, v.VersionNumber }).IsUnique();
         builder.HasIndex(v => new { v.DatasetId, v.Cid }).IsUnique();
         builder.HasIndex(v => v.Cid);
+        builder.HasIndex(v => v.BaselineStatus); // the baseline job's pass looks for pending ones
     }
 }

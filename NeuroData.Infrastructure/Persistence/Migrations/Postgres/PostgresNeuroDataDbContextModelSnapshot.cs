@@ -1028,8 +1028,23 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset?>("BaselineComputedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("BaselineFailureReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<string>("BaselineMetricsJson")
                         .HasColumnType("text");
+
+                    b.Property<string>("BaselineStatus")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(40)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(40)")
+                        .HasDefaultValue("NotApplicable");
 
                     b.Property<string>("Cid")
                         .IsRequired()
@@ -1109,6 +1124,8 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("bytea");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("BaselineStatus");
 
                     b.HasIndex("Cid");
 

@@ -1095,8 +1095,24 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("BaselineComputedAt")
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BaselineFailureReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("BaselineMetricsJson")
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("BaselineStatus")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(40)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("NotApplicable");
 
                     b.Property<string>("Cid")
                         .IsRequired()
@@ -1178,6 +1194,8 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("BLOB");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("BaselineStatus");
 
                     b.HasIndex("Cid");
 
