@@ -18,6 +18,9 @@ public sealed class DisputeSettings
 
     /// <summary>How often the reminder job looks for escrows nearing their deadline, in seconds. Default 300.</summary>
     public int ReminderIntervalSeconds { get; set; } = 300;
+
+    /// <summary>How often the vote tally job executes community votes whose voting period is over, in seconds. Default 60.</summary>
+    public int VoteTallyIntervalSeconds { get; set; } = 60;
 }
 
 /// <summary>Reminds buyer and seller of a funded escrow when its deadline is less than ReminderHours away; once each (notification key).</summary>

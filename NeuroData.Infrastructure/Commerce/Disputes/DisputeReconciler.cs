@@ -16,6 +16,7 @@ namespace NeuroData.Infrastructure.Commerce.Disputes;
 /// the chain resolved gets its outcome (the arbitrator's written reason when the ruling matches what they proposed).
 /// Both parties are notified of every step (opened, each vote, the outcome), arbitrators of every new case, the seller
 /// of a sale, both of a release or refund; <see cref="INotifier"/> keys make every notification happen once.
+/// A reorganisation that removes the block that opened a dispute withdraws the dispute row.
 /// Idempotent: a second pass changes nothing.
 /// </summary>
 public sealed class DisputeReconciler(
@@ -32,6 +33,7 @@ public sealed class DisputeReconciler(
         var outbox = new List<NotificationRequest>();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var mirror = await db.Set<MirrorEscrow>().AsNoTracking().Where(m => m.ChainId == chainId).ToListAsync(cancellationToken);
+        await WithdrawReorganisedDisputesAsync(db, chainId, mirror, changed, cancellationToken);
         if (mirror.Count == 0)
         {
             return changed;
@@ -92,6 +94,47 @@ public sealed class DisputeReconciler(
         }
 
         return changed;
+    }
+
+    /// <summary>
+    /// A reorganisation that removed the block with DisputeOpened (the mirror, replayed from the remaining logs, shows the
+    /// escrow undisputed, or no longer has the escrow, or has a different escrow under that id): the Dispute row and its
+    /// evidence rows are withdrawn, so nobody rules or votes on a dispute the chain does not have. The buyer's
+    /// <see cref="DisputeClaim"/> (statement and evidence) is kept: if the transaction is mined again, the dispute row
+    /// comes back with it. An escrow row the chain no longer has is then removed by the purchase reconciler's next pass.
+    /// </summary>
+    private async Task WithdrawReorganisedDisputesAsync(NeuroDataDbContext db, ChainId chainId, List<MirrorEscrow> mirror, HashSet<Guid> changed, CancellationToken ct)
+    {
+        var rows = await (from d in db.Disputes
+                          join e in db.Escrows on d.EscrowId equals e.Id
+                          where e.ChainId == chainId
+                          select new { DisputeId = d.Id, e.OnChainId, e.Buyer, e.Seller, e.Amount, e.Deadline }).ToListAsync(ct);
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var byId = mirror.ToDictionary(m => m.EscrowId);
+        var stale = rows.Where(r => !byId.TryGetValue(r.OnChainId, out var m)
+                || m.DisputeMode is null
+                || m.Buyer != r.Buyer || m.Seller != r.Seller || m.Amount != r.Amount || m.Deadline != r.Deadline)
+            .Select(r => r.DisputeId).ToList();
+        if (stale.Count == 0)
+        {
+            return;
+        }
+
+        var disputes = await db.Disputes.Include(d => d.Evidence).Where(d => stale.Contains(d.Id)).ToListAsync(ct);
+        foreach (var dispute in disputes)
+        {
+            var escrowId = rows.First(r => r.DisputeId == dispute.Id).OnChainId;
+            logger.LogWarning("Dispute on escrow {EscrowId} withdrawn: a chain reorganisation removed the block that opened it", escrowId);
+            db.Disputes.Remove(dispute);
+            changed.Add(dispute.BuyerId);
+            changed.Add(dispute.SellerId);
+        }
+
+        await db.SaveChangesAsync(ct);
     }
 
     private async Task ReconcileDisputesAsync(

@@ -8,7 +8,7 @@ using Quartz;
 
 namespace NeuroData.Infrastructure.Commerce.Disputes;
 
-/// <summary>Registers notifications, the escrow page, disputes, arbitration, votes, the dispute reconciler and the reminder job.</summary>
+/// <summary>Registers notifications, the escrow page, disputes, arbitration, votes, the dispute reconciler, the reminder job and the vote tally job.</summary>
 public static class DisputeSetup
 {
     public static IHostApplicationBuilder AddDisputes(this IHostApplicationBuilder builder)
@@ -24,6 +24,11 @@ public static class DisputeSetup
         if (settings.ReminderIntervalSeconds is < 5 or > 86_400)
         {
             throw new InvalidOperationException($"{DisputeSettings.SectionName}:ReminderIntervalSeconds must be between 5 and 86400 (was {settings.ReminderIntervalSeconds}).");
+        }
+
+        if (settings.VoteTallyIntervalSeconds is < 5 or > 86_400)
+        {
+            throw new InvalidOperationException($"{DisputeSettings.SectionName}:VoteTallyIntervalSeconds must be between 5 and 86400 (was {settings.VoteTallyIntervalSeconds}).");
         }
 
         var services = builder.Services;
@@ -45,7 +50,21 @@ public static class DisputeSetup
             o.AddTrigger(t => t.ForJob(DeadlineReminderJob.Key).WithIdentity("deadline-reminders-trigger", "commerce")
                 .StartAt(DateBuilder.FutureDate(60, IntervalUnit.Second))
                 .WithSimpleSchedule(s => s.WithIntervalInSeconds(settings.ReminderIntervalSeconds).RepeatForever()));
+
+            ScheduleVoteTally(o, settings.VoteTallyIntervalSeconds);
         });
         return builder;
+    }
+
+    /// <summary>
+    /// The vote tally job: community votes whose period is over are tallied on chain with the platform key, every
+    /// <paramref name="intervalSeconds"/> seconds, first run 30 s after start.
+    /// </summary>
+    public static void ScheduleVoteTally(QuartzOptions options, int intervalSeconds)
+    {
+        options.AddJob<VoteTallyJob>(j => j.WithIdentity(VoteTallyJob.Key).WithDescription("Executes the tally of community votes whose voting period is over"));
+        options.AddTrigger(t => t.ForJob(VoteTallyJob.Key).WithIdentity("vote-tally-trigger", "commerce")
+            .StartAt(DateBuilder.FutureDate(30, IntervalUnit.Second))
+            .WithSimpleSchedule(s => s.WithIntervalInSeconds(intervalSeconds).RepeatForever()));
     }
 }

@@ -74,6 +74,29 @@ public sealed class EntitlementService(IDbContextFactory<NeuroDataDbContext> dbF
         return new DeliveryIssue(purchase.Id, purchase.OnChainEscrowId, check.Problem, purchase.DeliveryClaimedAt);
     }
 
+    /// <summary>
+    /// The delivery problem of the buyer's download purchase behind an escrow (for the escrow page's "claim a refund"),
+    /// or null when the viewer is not that buyer, the purchase is not a paid download, or the platform can deliver it.
+    /// </summary>
+    public async Task<DeliveryIssue?> DeliveryIssueForEscrowAsync(Guid buyerId, long escrowId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var purchase = await db.Purchases.AsNoTracking()
+            .Where(p => p.BuyerId == buyerId && p.OnChainEscrowId == escrowId && p.AccessType == DatasetAccessTypes.Download && p.Status == PurchaseStatus.Confirmed)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (purchase is null)
+        {
+            return null;
+        }
+
+        var check = await CheckDownloadAsync(db, purchase, purchase.DatasetVersionId, cancellationToken);
+        return check.Problem is null ? null : new DeliveryIssue(purchase.Id, purchase.OnChainEscrowId, check.Problem, purchase.DeliveryClaimedAt);
+    }
+
+    /// <summary>The dispute reason a "not delivered" refund claim opens with: the platform's own finding.</summary>
+    public static string DisputeReasonFor(DeliveryIssue issue) =>
+        $"Not delivered: {issue.Problem} I claim a refund of the price.";
+
     public async Task<Entitlement> GetAsync(Guid userId, bool isAdmin, Guid datasetId, Guid versionId, CancellationToken cancellationToken = default)
     {
         if (userId == Guid.Empty)

@@ -22,6 +22,9 @@ public sealed partial class PurchasePanel
 {
     private static readonly TimeSpan IndexWait = TimeSpan.FromSeconds(90);
 
+    /// <summary>The re-check when no indexer update arrives (a reverted transaction announces nothing).</summary>
+    private static readonly TimeSpan RecheckFallback = TimeSpan.FromSeconds(5);
+
     private readonly CancellationTokenSource _cts = new();
     private PurchaseQuote? _quote;
     private IReadOnlyList<DeliveryIssue> _issues = [];
@@ -273,7 +276,7 @@ public sealed partial class PurchasePanel
 
             _step = PurchaseStep.Pending;
             StateHasChanged();
-            await WaitForConfirmationAsync(buyerId, ticket.PurchaseId);
+            await WaitForConfirmationAsync(buyerId, ticket.PurchaseId, account);
         }
         catch (PriceChangedException ex)
         {
@@ -358,10 +361,18 @@ public sealed partial class PurchasePanel
         return sent.Value;
     }
 
-    private async Task WaitForConfirmationAsync(Guid buyerId, Guid purchaseId)
+    /// <summary>
+    /// Follows the purchase until the indexer has it: each <see cref="Infrastructure.Indexing.ChainMirrorNotifier"/> update that touches the
+    /// buyer (their wallet or their rows) or reorganises the chain wakes a re-check, with a slow fallback re-check.
+    /// </summary>
+    private async Task WaitForConfirmationAsync(Guid buyerId, Guid purchaseId, EthAddress account)
     {
-        var started = DateTimeOffset.UtcNow;
-        while (DateTimeOffset.UtcNow - started < IndexWait)
+        using var signal = new MirrorSignal(
+            Services.GetService<Infrastructure.Indexing.ChainMirrorNotifier>(),
+            u => u.Reorganised || u.TouchedUsers.Contains(buyerId) || u.TouchedAccounts.Contains(account));
+        var clock = Services.GetService<TimeProvider>() ?? TimeProvider.System;
+        var started = clock.GetTimestamp();
+        while (clock.GetElapsedTime(started) < IndexWait)
         {
             var progress = await Purchases.CheckAsync(buyerId, purchaseId, _cts.Token);
             switch (progress.Status)
@@ -382,7 +393,7 @@ public sealed partial class PurchasePanel
 
             _status = progress.Message;
             StateHasChanged();
-            await Task.Delay(1000, _cts.Token);
+            await signal.WaitAsync(RecheckFallback, _cts.Token);
         }
 
         _status = "Your purchase was sent; the platform has not indexed it yet. It appears under My purchases as soon as it is.";

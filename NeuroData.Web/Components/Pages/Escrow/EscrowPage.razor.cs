@@ -10,6 +10,7 @@ using NeuroData.Domain.Ports;
 using NeuroData.Domain.Users;
 using NeuroData.Infrastructure.Chain;
 using NeuroData.Infrastructure.Commerce.Disputes;
+using NeuroData.Infrastructure.Commerce.Purchases;
 using NeuroData.Infrastructure.Indexing;
 using NeuroData.Web.Components.Escrow;
 using NeuroData.Web.Wallet;
@@ -32,11 +33,18 @@ public sealed partial class EscrowPage
     private List<IBrowserFile> _files = [];
     private string? _sellerStatement;
     private string? _notice;
+    private DeliveryIssue? _delivery;
+    private string? _claimError;
 
     /// <summary>The on-chain escrow id (route).</summary>
     [Parameter] public long EscrowId { get; set; }
 
+    /// <summary>"?claim=not-delivered" (from the purchase panel): open the dispute form for the refund claim at once.</summary>
+    [SupplyParameterFromQuery(Name = "claim")] public string? Claim { get; set; }
+
     [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
+
+    [Inject] private EntitlementService Entitlements { get; set; } = null!;
 
     private bool Disabled => _wallet is not { Ready: true, Busy: false };
 
@@ -59,6 +67,12 @@ public sealed partial class EscrowPage
         if (_view is null)
         {
             Navigation.NotFound(); // not a party, arbitrator or admin: the escrow does not exist for this viewer
+            return;
+        }
+
+        if (Claim == "not-delivered" && _delivery is not null && _view.CanDispute && !_disputeForm)
+        {
+            await ClaimRefundAsync();
         }
     }
 
@@ -86,6 +100,7 @@ public sealed partial class EscrowPage
         try
         {
             _view = await Escrows.GetAsync(_viewer, EscrowId, _cts.Token);
+            _delivery = _view is { CanDispute: true } ? await Entitlements.DeliveryIssueForEscrowAsync(_viewer.UserId, EscrowId, _cts.Token) : null;
         }
         catch (OperationCanceledException)
         {
@@ -174,6 +189,35 @@ public sealed partial class EscrowPage
     }
 
     private Task Refresh() => InvokeAsync(StateHasChanged);
+
+    /// <summary>
+    /// The buyer's "claim a refund" when the platform cannot deliver what was bought: records the claim (re-checked on
+    /// the server), then opens the dispute form with the delivery problem as its reason, decided by an arbitrator.
+    /// </summary>
+    private async Task ClaimRefundAsync()
+    {
+        if (_viewer is null || _delivery is not { } issue)
+        {
+            return;
+        }
+
+        try
+        {
+            if (issue.ClaimedAt is null)
+            {
+                _delivery = await Entitlements.ClaimNotDeliveredAsync(_viewer.UserId, issue.PurchaseId, _cts.Token);
+            }
+
+            _reason = EntitlementService.DisputeReasonFor(_delivery);
+            _mode = DisputeMode.Arbitrator;
+            await ShowDisputeFormAsync();
+        }
+        catch (DomainException ex)
+        {
+            _claimError = ex.Message; // e.g. the platform can deliver after all: nothing is recorded
+            _delivery = null;
+        }
+    }
 
     private async Task ShowDisputeFormAsync()
     {
