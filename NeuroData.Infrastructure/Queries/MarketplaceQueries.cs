@@ -3,6 +3,7 @@ using NeuroData.Domain.Common;
 using NeuroData.Domain.Datasets;
 using NeuroData.Infrastructure.Persistence;
 using NeuroData.Infrastructure.Search;
+using NeuroData.Infrastructure.Search.Index;
 
 namespace NeuroData.Infrastructure.Queries;
 
@@ -113,7 +114,8 @@ public sealed record TagOption(Guid Id, string Name, string Slug);
 /// <see cref="SearchOptions.CountCap"/>; identical searches may be served from a short-lived cache (see
 /// <see cref="SearchResultCache{T}"/>; off when built without options).
 /// </summary>
-public sealed class MarketplaceQueries(IDbContextFactory<NeuroDataDbContext> factory, SearchOptions? options = null, TimeProvider? clock = null)
+public sealed class MarketplaceQueries(
+    IDbContextFactory<NeuroDataDbContext> factory, SearchOptions? options = null, TimeProvider? clock = null, MarketplaceSearchIndex? index = null)
 {
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 48;
@@ -197,6 +199,18 @@ public sealed class MarketplaceQueries(IDbContextFactory<NeuroDataDbContext> fac
         var page = Math.Max(1, search.Page);
         var pageSize = Math.Clamp(search.PageSize, 1, MaxPageSize);
         var empty = new PagedResult<DatasetCard>([], 0, page, pageSize);
+
+        if (index is not null && _options.UsesMemoryIndex && await index.SearchAsync(search, _options.CountCap, cancellationToken) is { } found)
+        {
+            if (found.Total == 0)
+            {
+                return empty;
+            }
+
+            await using var context = await factory.CreateDbContextAsync(cancellationToken);
+            var items = await CardsAsync(context, [.. found.Ids], cancellationToken);
+            return new PagedResult<DatasetCard>(items, found.Total, page, pageSize) { TotalIsCapped = found.TotalIsCapped };
+        }
 
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var query = db.Datasets.AsNoTracking().Where(d => d.Status == DatasetStatus.Live);

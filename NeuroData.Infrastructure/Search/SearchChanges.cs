@@ -20,6 +20,56 @@ public static class SearchChanges
     public static void Changed() => Interlocked.Increment(ref _generation);
 }
 
+/// <summary>What one save changed that a search index holds: datasets (by id), tags and categories (renamed or deleted).</summary>
+public sealed class SearchChangeSet
+{
+    public HashSet<Guid> Datasets { get; } = [];
+
+    public HashSet<Guid> Tags { get; } = [];
+
+    public HashSet<Guid> Categories { get; } = [];
+
+    public bool IsEmpty => Datasets.Count == 0 && Tags.Count == 0 && Categories.Count == 0;
+
+    public void Add(SearchChangeSet other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        Datasets.UnionWith(other.Datasets);
+        Tags.UnionWith(other.Tags);
+        Categories.UnionWith(other.Categories);
+    }
+}
+
+/// <summary>
+/// Receives the changes saved through this process (after the save, and again when the surrounding transaction ends).
+/// Sinks are held weakly: an index that is no longer used stops receiving.
+/// </summary>
+public static class SearchChangeFeed
+{
+    private static readonly ConditionalWeakTable<Action<SearchChangeSet>, object> Sinks = [];
+
+    /// <summary>Calls <paramref name="sink"/> with every change set from now on while the caller keeps a reference to it.</summary>
+    public static void Subscribe(Action<SearchChangeSet> sink)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        Sinks.AddOrUpdate(sink, sink);
+    }
+
+    public static void Publish(SearchChangeSet changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (changes.IsEmpty)
+        {
+            return;
+        }
+
+        foreach (var (sink, _) in Sinks)
+        {
+            sink(changes);
+        }
+    }
+}
+
 /// <summary>
 /// Moves <see cref="SearchChanges"/> on when a save touches what search shows: before and after the save, and again when
 /// the surrounding transaction (if any) commits or rolls back, so a search that read during the transaction is not kept.
@@ -29,7 +79,7 @@ public sealed class SearchChangeInterceptor : SaveChangesInterceptor, IDbTransac
 {
     public static readonly SearchChangeInterceptor Instance = new();
 
-    private static readonly ConditionalWeakTable<DbContext, object> Pending = [];
+    private static readonly ConditionalWeakTable<DbContext, SearchChangeSet> Pending = [];
 
     private SearchChangeInterceptor()
     {
@@ -89,9 +139,10 @@ public sealed class SearchChangeInterceptor : SaveChangesInterceptor, IDbTransac
 
     private static void Finish(DbContext? context)
     {
-        if (context is not null && Pending.Remove(context))
+        if (context is not null && Pending.TryGetValue(context, out var changes) && Pending.Remove(context))
         {
             SearchChanges.Changed();
+            SearchChangeFeed.Publish(changes);
         }
     }
 
@@ -102,12 +153,40 @@ public sealed class SearchChangeInterceptor : SaveChangesInterceptor, IDbTransac
             return;
         }
 
-        var relevant = context.ChangeTracker.Entries().Any(e =>
-            e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted &&
-            e.Entity is Dataset or DatasetVersion or DatasetTag or Tag or Category or DatasetReview or UserProfile);
+        var relevant = false;
+        var changes = new SearchChangeSet();
+        foreach (var e in context.ChangeTracker.Entries())
+        {
+            if (e.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted))
+            {
+                continue;
+            }
+
+            switch (e.Entity)
+            {
+                case Dataset d: changes.Datasets.Add(d.Id); break;
+                case DatasetVersion v: changes.Datasets.Add(v.DatasetId); break;
+                case DatasetTag t: changes.Datasets.Add(t.DatasetId); break;
+                case DatasetReview r: changes.Datasets.Add(r.DatasetId); break;
+                case Tag t: changes.Tags.Add(t.Id); break; // new ones too: an index must learn their slugs
+                case Category c: changes.Categories.Add(c.Id); break;
+                case UserProfile: break;
+                default: continue;
+            }
+
+            relevant = true;
+        }
+
         if (relevant)
         {
-            Pending.AddOrUpdate(context, Instance);
+            if (Pending.TryGetValue(context, out var earlier))
+            {
+                earlier.Add(changes);
+            }
+            else
+            {
+                Pending.AddOrUpdate(context, changes);
+            }
 
             // Also now: a search running during the save must not keep what it read before it.
             SearchChanges.Changed();
@@ -116,12 +195,13 @@ public sealed class SearchChangeInterceptor : SaveChangesInterceptor, IDbTransac
 
     private static void Settle(DbContext? context)
     {
-        if (context is null || !Pending.TryGetValue(context, out _))
+        if (context is null || !Pending.TryGetValue(context, out var changes))
         {
             return;
         }
 
         SearchChanges.Changed();
+        SearchChangeFeed.Publish(changes);
         if (context.Database.CurrentTransaction is null)
         {
             Pending.Remove(context);

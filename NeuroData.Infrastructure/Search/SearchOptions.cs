@@ -20,6 +20,21 @@ public sealed class SearchOptions
     /// <summary>At most this many cached results (default 2,000); when full, the cache starts over.</summary>
     public int CacheEntries { get; set; } = 2000;
 
+    /// <summary>
+    /// Which engine answers searches: <c>memory</c> (default: the in-memory index of the live datasets, once loaded; the
+    /// database until then) or <c>database</c> (FTS5 / tsvector queries only).
+    /// </summary>
+    public string Engine { get; set; } = MemoryEngine;
+
+    /// <summary>Seconds between passes that find writes made outside this process (default 60).</summary>
+    public int IndexRefreshSeconds { get; set; } = 60;
+
+    public const string MemoryEngine = "memory";
+
+    public const string DatabaseEngine = "database";
+
+    public bool UsesMemoryIndex => string.Equals(Engine, MemoryEngine, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The settings with the cache off (what a <see cref="Queries.MarketplaceQueries"/> built by hand uses).</summary>
     public static SearchOptions NoCache => new() { CacheSeconds = 0 };
 
@@ -39,6 +54,16 @@ public sealed class SearchOptions
         if (CacheEntries < 1)
         {
             throw new InvalidOperationException($"{Section}:CacheEntries must be at least 1 (got {CacheEntries}).");
+        }
+
+        if (!string.Equals(Engine, MemoryEngine, StringComparison.OrdinalIgnoreCase) && !string.Equals(Engine, DatabaseEngine, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"{Section}:Engine must be \"{MemoryEngine}\" or \"{DatabaseEngine}\" (got \"{Engine}\").");
+        }
+
+        if (IndexRefreshSeconds < 1)
+        {
+            throw new InvalidOperationException($"{Section}:IndexRefreshSeconds must be at least 1 (got {IndexRefreshSeconds}).");
         }
 
         return this;

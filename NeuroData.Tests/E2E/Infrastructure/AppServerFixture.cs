@@ -180,6 +180,9 @@ public sealed class AppServerFixture : IAsyncLifetime
                      // A known first administrator, for the admin pages.
                      $"--NeuroData:Admin:Email={AdminEmail}",
                      $"--NeuroData:Admin:Password={AdminPassword}",
+                     // Tests seed rows from their own process, behind the app's back: the in-memory search index shows such
+                     // writes only after its refresh pass (docs/search.md), so the app searches the database directly.
+                     "--NeuroData:Search:Engine=database",
                  })
         {
             psi.ArgumentList.Add(arg);

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using NeuroData.Domain.Common;
 using NeuroData.Domain.Datasets;
 using NeuroData.Infrastructure.Queries;
+using NeuroData.Infrastructure.Search.Index;
 using NeuroData.Tests.Integration.Fixtures;
 using NeuroData.Tests.Integration.Queries;
 using static NeuroData.Tests.Integration.Search.SearchTestData;
@@ -12,8 +13,13 @@ namespace NeuroData.Tests.Integration.Search;
 /// Full-text search, filters, sorts and paging of the marketplace on both providers (real SQLite file with FTS5,
 /// real PostgreSQL with tsvector). Each test works in its own category and with its own words.
 /// </summary>
-public sealed class DatasetSearchTests(PostgresCluster cluster, TestDatabases databases) : PersistenceTest(cluster, databases)
+public class DatasetSearchTests(PostgresCluster cluster, TestDatabases databases) : PersistenceTest(cluster, databases), IDisposable
 {
+    private readonly List<MarketplaceSearchIndex> _indexes = [];
+
+    /// <summary>False: the database engine; the derived class runs every test against the in-memory index.</summary>
+    protected virtual bool UseMemoryIndex => false;
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public static TheoryData<DbProvider, string> HostileInputs()
@@ -53,7 +59,7 @@ public sealed class DatasetSearchTests(PostgresCluster cluster, TestDatabases da
             await db.SaveChangesAsync(Ct);
         }
 
-        var result = await Queries(provider).SearchAsync(new MarketplaceSearch(word, Sort: MarketplaceSort.Relevance), Ct);
+        var result = await (await QueriesAsync(provider)).SearchAsync(new MarketplaceSearch(word, Sort: MarketplaceSort.Relevance), Ct);
 
         result.Items.Select(i => i.Title).ShouldBe([$"{word} growth rates", "Coastal survey", "Ocean buoys"]);
         result.TotalCount.ShouldBe(3);
@@ -76,7 +82,7 @@ public sealed class DatasetSearchTests(PostgresCluster cluster, TestDatabases da
             await db.SaveChangesAsync(Ct);
         }
 
-        var queries = Queries(provider);
+        var queries = await QueriesAsync(provider);
         (await queries.SearchAsync(new MarketplaceSearch($"{word} {other}"), Ct)).Items.ShouldHaveSingleItem().Title.ShouldBe($"{word} speeds");
         (await queries.SearchAsync(new MarketplaceSearch(word.ToUpperInvariant()), Ct)).TotalCount.ShouldBe(2);
         (await queries.SearchAsync(new MarketplaceSearch("measurement " + other), Ct)).TotalCount.ShouldBe(1, "stemming: measurement ~ measurements");
@@ -93,6 +99,7 @@ public sealed class DatasetSearchTests(PostgresCluster cluster, TestDatabases da
             await db.SaveChangesAsync(Ct);
         }
 
+        await RefreshIndexesAsync(); // the raw SQL rename reaches the in-memory index through its refresh pass
         (await queries.SearchAsync(new MarketplaceSearch(renamed), Ct)).TotalCount.ShouldBe(1);
         (await queries.SearchAsync(new MarketplaceSearch(tag.Name), Ct)).TotalCount.ShouldBe(0);
         (await queries.SearchAsync(new MarketplaceSearch(categoryName), Ct)).TotalCount.ShouldBe(2);
@@ -119,7 +126,7 @@ public sealed class DatasetSearchTests(PostgresCluster cluster, TestDatabases da
             await db.SaveChangesAsync(Ct);
         }
 
-        var queries = Queries(provider);
+        var queries = await QueriesAsync(provider);
         (await queries.SearchAsync(new MarketplaceSearch(word), Ct)).Items.ShouldHaveSingleItem().Title.ShouldBe($"{word} live");
         (await queries.SearchAsync(new MarketplaceSearch(CategoryId: category), Ct)).Items.ShouldHaveSingleItem().Title.ShouldBe($"{word} live");
     }
@@ -135,7 +142,7 @@ public sealed class DatasetSearchTests(PostgresCluster cluster, TestDatabases da
             await db.SaveChangesAsync(Ct);
         }
 
-        var queries = Queries(provider);
+        var queries = await QueriesAsync(provider);
         foreach (var sort in Enum.GetValues<MarketplaceSort>())
         {
             var result = await queries.SearchAsync(new MarketplaceSearch(input, category, sort), Ct);
@@ -171,7 +178,7 @@ public sealed class DatasetSearchTests(PostgresCluster cluster, TestDatabases da
             await db.SaveChangesAsync(Ct);
         }
 
-        var q = Queries(provider);
+        var q = await QueriesAsync(provider);
         async Task<string[]> Titles(MarketplaceSearch s) =>
             [.. (await q.SearchAsync(s.CategoryId is null && s.CategorySlug is null ? s with { CategoryId = category } : s, Ct)).Items.Select(i => i.Title).Order(StringComparer.Ordinal)];
 
@@ -221,7 +228,7 @@ public sealed class DatasetSearchTests(PostgresCluster cluster, TestDatabases da
             await db.SaveChangesAsync(Ct);
         }
 
-        var q = Queries(provider);
+        var q = await QueriesAsync(provider);
         async Task<string[]> Titles(MarketplaceSort sort) =>
             [.. (await q.SearchAsync(new MarketplaceSearch(CategoryId: category, Sort: sort), Ct)).Items.Select(i => i.Title)];
 
@@ -250,7 +257,7 @@ public sealed class DatasetSearchTests(PostgresCluster cluster, TestDatabases da
             await db.SaveChangesAsync(Ct);
         }
 
-        var q = Queries(provider);
+        var q = await QueriesAsync(provider);
         foreach (var sort in Enum.GetValues<MarketplaceSort>())
         {
             foreach (var text in new string?[] { null, word })
@@ -291,13 +298,46 @@ public sealed class DatasetSearchTests(PostgresCluster cluster, TestDatabases da
             await db.SaveChangesAsync(Ct);
         }
 
-        var q = Queries(provider);
+        var q = await QueriesAsync(provider);
         (await q.FeaturedAsync(50, Ct)).ShouldContain(c => c.Id == featured.Id);
         (await q.FeaturedAsync(50, Ct)).ShouldAllBe(c => c.IsFeatured);
         (await q.PopularAsync(1, Ct)).ShouldHaveSingleItem().PurchaseCount.ShouldBeGreaterThanOrEqualTo(100);
     }
 
-    private MarketplaceQueries Queries(DbProvider provider) => new(new ContextFactory(() => ContextAsync(provider)));
+    public void Dispose()
+    {
+        foreach (var index in _indexes)
+        {
+            index.Dispose();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Queries of the engine under test (the in-memory index loaded from the test's database).</summary>
+    private async Task<MarketplaceQueries> QueriesAsync(DbProvider provider)
+    {
+        var factory = new ContextFactory(() => ContextAsync(provider));
+        if (!UseMemoryIndex)
+        {
+            return new MarketplaceQueries(factory);
+        }
+
+        var index = new MarketplaceSearchIndex(factory);
+        _indexes.Add(index);
+        await index.LoadAsync(Ct);
+        index.IsReady.ShouldBeTrue();
+        return new MarketplaceQueries(factory, index: index);
+    }
+
+    /// <summary>What the periodic pass does for writes made behind the application's back (nothing for the database).</summary>
+    private async Task RefreshIndexesAsync()
+    {
+        foreach (var index in _indexes)
+        {
+            await index.RefreshAsync(Ct);
+        }
+    }
 
     private async Task<(Guid Seller, Guid Moderator, Guid Category)> SetupAsync(DbProvider provider)
     {
@@ -309,4 +349,10 @@ public sealed class DatasetSearchTests(PostgresCluster cluster, TestDatabases da
         await db.SaveChangesAsync(Ct);
         return (seller, moderator, category.Id);
     }
+}
+
+/// <summary>Every test of <see cref="DatasetSearchTests"/> against the in-memory index (engine "memory").</summary>
+public sealed class DatasetSearchMemoryIndexTests(PostgresCluster cluster, TestDatabases databases) : DatasetSearchTests(cluster, databases)
+{
+    protected override bool UseMemoryIndex => true;
 }

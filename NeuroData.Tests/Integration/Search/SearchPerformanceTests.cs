@@ -3,6 +3,7 @@ using NeuroData.Domain.Common;
 using NeuroData.Domain.Datasets;
 using NeuroData.Infrastructure.Queries;
 using NeuroData.Infrastructure.Search;
+using NeuroData.Infrastructure.Search.Index;
 using NeuroData.Tests.Integration.Fixtures;
 using NeuroData.Tests.Integration.Persistence;
 using NeuroData.Tests.Integration.Queries;
@@ -14,8 +15,13 @@ namespace NeuroData.Tests.Integration.Search;
 /// What makes search fast, on both providers: the capped count, the stored latest format/size and average rating,
 /// the relevance fast path (and its fallback), and the result cache with its invalidation.
 /// </summary>
-public sealed class SearchPerformanceTests(PostgresCluster cluster, TestDatabases databases) : PersistenceTest(cluster, databases)
+public class SearchPerformanceTests(PostgresCluster cluster, TestDatabases databases) : PersistenceTest(cluster, databases), IDisposable
 {
+    private readonly List<MarketplaceSearchIndex> _indexes = [];
+
+    /// <summary>False: the database engine; the derived class runs every test against the in-memory index.</summary>
+    protected virtual bool UseMemoryIndex => false;
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Theory]
@@ -34,7 +40,7 @@ public sealed class SearchPerformanceTests(PostgresCluster cluster, TestDatabase
             await db.SaveChangesAsync(Ct);
         }
 
-        var q = Queries(provider, countCap: 5);
+        var q = await QueriesAsync(provider, countCap: 5);
         foreach (var sort in Enum.GetValues<MarketplaceSort>())
         {
             var browse = await q.SearchAsync(new MarketplaceSearch(CategoryId: category, Sort: sort, PageSize: 2), Ct);
@@ -78,7 +84,7 @@ public sealed class SearchPerformanceTests(PostgresCluster cluster, TestDatabase
             await db.SaveChangesAsync(Ct);
         }
 
-        var small = Queries(provider, countCap: 5); // reads the best 52 matches first: all outside the category
+        var small = await QueriesAsync(provider, countCap: 5); // reads the best 52 matches first: all outside the category
         var first = await small.SearchAsync(new MarketplaceSearch(word, CategoryId: category, Sort: MarketplaceSort.Relevance, PageSize: 1), Ct);
         first.Items.ShouldHaveSingleItem().Title.ShouldBe($"{word} survey");
         first.TotalCount.ShouldBe(2);
@@ -86,7 +92,7 @@ public sealed class SearchPerformanceTests(PostgresCluster cluster, TestDatabase
         second.Items.ShouldHaveSingleItem().Title.ShouldBe("Weak match");
         (await small.SearchAsync(new MarketplaceSearch(word, Sort: MarketplaceSort.Relevance, PageSize: 48), Ct)).TotalIsCapped.ShouldBeTrue();
 
-        var q = Queries(provider);
+        var q = await QueriesAsync(provider);
 
         var all = await q.SearchAsync(new MarketplaceSearch(word, Sort: MarketplaceSort.Relevance, PageSize: 48), Ct);
         all.TotalCount.ShouldBe(62);
@@ -111,7 +117,7 @@ public sealed class SearchPerformanceTests(PostgresCluster cluster, TestDatabase
             await db.SaveChangesAsync(Ct);
         }
 
-        var q = Queries(provider);
+        var q = await QueriesAsync(provider);
         (await StoredAsync(provider, dataset.Id)).ShouldBe((DatasetFormat.Csv, 1_000L));
         (await q.SearchAsync(new MarketplaceSearch(CategoryId: category) { Format = DatasetFormat.Parquet }, Ct)).Items.ShouldBeEmpty();
 
@@ -155,7 +161,7 @@ public sealed class SearchPerformanceTests(PostgresCluster cluster, TestDatabase
             await db.SaveChangesAsync(Ct);
         }
 
-        var q = Queries(provider);
+        var q = await QueriesAsync(provider);
         async Task<string[]> TopRated(int? minRating = null) =>
             [.. (await q.SearchAsync(new MarketplaceSearch(CategoryId: category, Sort: MarketplaceSort.TopRated) { MinRating = minRating }, Ct)).Items.Select(i => i.Title)];
 
@@ -179,8 +185,30 @@ public sealed class SearchPerformanceTests(PostgresCluster cluster, TestDatabase
         (await TopRated(3)).ShouldBe(["B", "A"]);
     }
 
-    private MarketplaceQueries Queries(DbProvider provider, int countCap = 1000, int cacheSeconds = 0) =>
-        new(new ContextFactory(() => ContextAsync(provider)), new SearchOptions { CountCap = countCap, CacheSeconds = cacheSeconds }, Clock);
+    public void Dispose()
+    {
+        foreach (var index in _indexes)
+        {
+            index.Dispose();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    private async Task<MarketplaceQueries> QueriesAsync(DbProvider provider, int countCap = 1000, int cacheSeconds = 0)
+    {
+        var factory = new ContextFactory(() => ContextAsync(provider));
+        var options = new SearchOptions { CountCap = countCap, CacheSeconds = cacheSeconds };
+        if (!UseMemoryIndex)
+        {
+            return new MarketplaceQueries(factory, options, Clock);
+        }
+
+        var index = new MarketplaceSearchIndex(factory);
+        _indexes.Add(index);
+        await index.LoadAsync(Ct);
+        return new MarketplaceQueries(factory, options, Clock, index);
+    }
 
     private async Task ReviewAsync(DbProvider provider, Guid datasetId, int rating, int? previous)
     {
@@ -222,6 +250,12 @@ public sealed class SearchPerformanceTests(PostgresCluster cluster, TestDatabase
         await db.SaveChangesAsync(Ct);
         return (seller, moderator, category.Id);
     }
+}
+
+/// <summary>Every test of <see cref="SearchPerformanceTests"/> against the in-memory index (engine "memory").</summary>
+public sealed class SearchPerformanceMemoryIndexTests(PostgresCluster cluster, TestDatabases databases) : SearchPerformanceTests(cluster, databases)
+{
+    protected override bool UseMemoryIndex => true;
 }
 
 /// <summary>Runs alone: the cache is voided by any save in the process, so parallel tests would make it unpredictable.</summary>

@@ -12,13 +12,14 @@ using NeuroData.Infrastructure.Identity;
 using NeuroData.Infrastructure.Persistence;
 using NeuroData.Infrastructure.Queries;
 using NeuroData.Infrastructure.Search;
+using NeuroData.Infrastructure.Search.Index;
 using Npgsql;
 
 namespace NeuroData.Web.Operations.Bench;
 
 /// <summary>
 /// <c>bench search [--listings 100000] [--clients 20] [--queries 200] [--provider sqlite|postgres|both] [--postgres "conn"]
-/// [--cache-seconds 0,30] [--keep] [--sqlite-file PATH]</c>:
+/// [--cache-seconds 0,30] [--engine memory,database] [--keep] [--sqlite-file PATH]</c>:
 /// seeds a throwaway database per provider with live listings (SQLite: a temp file; PostgreSQL: the given server, in a
 /// new database that is dropped afterwards, or a private cluster started with initdb/pg_ctl), runs a mix of marketplace
 /// queries (full-text with relevance, full-text with filters, filtered browsing with every sort, deep pages, tag pages)
@@ -57,7 +58,7 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
     {
         if (args.Count == 0 || !string.Equals(args[0], "search", StringComparison.OrdinalIgnoreCase))
         {
-            await Console.Error.WriteLineAsync("usage: bench search [--listings 100000] [--clients 20] [--queries 200] [--provider sqlite|postgres|both] [--postgres \"<connection string>\"] [--cache-seconds 0,30] [--keep] [--sqlite-file PATH]");
+            await Console.Error.WriteLineAsync("usage: bench search [--listings 100000] [--clients 20] [--queries 200] [--provider sqlite|postgres|both] [--postgres \"<connection string>\"] [--cache-seconds 0,30] [--engine memory,database] [--keep] [--sqlite-file PATH]");
             return Verbs.UsageError;
         }
 
@@ -190,19 +191,36 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
         }
 
         var results = new List<BenchResult>();
-        foreach (var cacheSeconds in options.CacheSettings)
+        foreach (var engine in options.Engines)
         {
-            var cached = $"{label}, cache {(cacheSeconds == 0 ? "off" : $"{cacheSeconds} s")}";
-            results.Add(await MeasureAsync(cached, factory, catalog, seed.Elapsed, cacheSeconds, options, cancellationToken));
+            using var index = engine == SearchOptions.MemoryEngine ? await BuildIndexAsync(label, factory, cancellationToken) : null;
+            foreach (var cacheSeconds in options.CacheSettings)
+            {
+                var cached = $"{label}, {engine}, cache {(cacheSeconds == 0 ? "off" : $"{cacheSeconds} s")}";
+                results.Add(await MeasureAsync(cached, factory, catalog, seed.Elapsed, cacheSeconds, engine, index, options, cancellationToken));
+            }
         }
 
         return results;
     }
 
-    private static async Task<BenchResult> MeasureAsync(
-        string label, NeuroDataDbContextFactory factory, SeededCatalog catalog, TimeSpan seedTime, int cacheSeconds, BenchOptions options, CancellationToken cancellationToken)
+    /// <summary>Loads the in-memory index and prints its build time and the managed memory it holds.</summary>
+    private static async Task<MarketplaceSearchIndex> BuildIndexAsync(string label, NeuroDataDbContextFactory factory, CancellationToken cancellationToken)
     {
-        var queries = new MarketplaceQueries(factory, new SearchOptions { CacheSeconds = cacheSeconds });
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var index = new MarketplaceSearchIndex(factory);
+        await index.LoadAsync(cancellationToken);
+        var after = GC.GetTotalMemory(forceFullCollection: true);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"[{label}] in-memory index: {index.Count:N0} datasets, {index.TermCount:N0} terms, built in {index.LastLoadDuration.TotalSeconds:0.0} s, {(after - before) / (1024.0 * 1024.0):0.0} MB managed memory"));
+        return index;
+    }
+
+    private static async Task<BenchResult> MeasureAsync(
+        string label, NeuroDataDbContextFactory factory, SeededCatalog catalog, TimeSpan seedTime, int cacheSeconds, string engine, MarketplaceSearchIndex? index,
+        BenchOptions options, CancellationToken cancellationToken)
+    {
+        var queries = new MarketplaceQueries(factory, new SearchOptions { CacheSeconds = cacheSeconds, Engine = engine }, null, index);
 
         // Warm-up: connection pools, query plans, caches.
         var warmRandom = new Random(7);
@@ -428,6 +446,9 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
 
     private sealed record BenchOptions(int Listings, int Clients, int QueriesPerClient, IReadOnlyList<DatabaseProvider> Providers, string? PostgresConnectionString, IReadOnlyList<int> CacheSettings, bool Keep, string? SqliteFile)
     {
+        /// <summary>Engines measured, in order (memory, database by default).</summary>
+        public IReadOnlyList<string> Engines { get; init; } = [SearchOptions.MemoryEngine, SearchOptions.DatabaseEngine];
+
         /// <summary>"0,30" -> [0, 30]; null when any item is not 0 to 86,400.</summary>
         private static List<int>? CacheList(string value)
         {
@@ -446,6 +467,13 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
             return list.Count == 0 ? null : list;
         }
 
+        /// <summary>"memory,database" -> both; null when an item is neither.</summary>
+        private static List<string>? EngineList(string value)
+        {
+            var items = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(e => e.ToLowerInvariant()).Distinct().ToList();
+            return items.Count > 0 && items.All(e => e is SearchOptions.MemoryEngine or SearchOptions.DatabaseEngine) ? items : null;
+        }
+
         public static BenchOptions? Parse(List<string> args, out string error)
         {
             var listings = 100_000;
@@ -456,6 +484,7 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
             List<int> cacheSettings = [new SearchOptions().CacheSeconds];
             var keep = false;
             string? sqliteFile = null;
+            List<string> engines = [SearchOptions.MemoryEngine, SearchOptions.DatabaseEngine];
             error = string.Empty;
             for (var i = 0; i < args.Count; i++)
             {
@@ -485,6 +514,10 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
                         cacheSettings = list;
                         i++;
                         break;
+                    case "--engine" when value is not null && EngineList(value) is { } chosen:
+                        engines = chosen;
+                        i++;
+                        break;
                     case "--keep":
                         keep = true;
                         break;
@@ -493,7 +526,7 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
                         i++;
                         break;
                     default:
-                        error = $"bench search: unknown or invalid option '{args[i]}'{(value is null ? "" : $" '{value}'")}. Options: --listings N, --clients N, --queries N, --provider sqlite|postgres|both, --postgres \"<connection string>\", --cache-seconds N[,N...] (0 = off), --keep, --sqlite-file PATH.";
+                        error = $"bench search: unknown or invalid option '{args[i]}'{(value is null ? "" : $" '{value}'")}. Options: --listings N, --clients N, --queries N, --provider sqlite|postgres|both, --postgres \"<connection string>\", --cache-seconds N[,N...] (0 = off), --engine memory,database, --keep, --sqlite-file PATH.";
                         return null;
                 }
             }
@@ -504,7 +537,7 @@ internal sealed class SearchBenchVerb : ICommandLineVerb
                 "postgres" => [DatabaseProvider.Postgres],
                 _ => [DatabaseProvider.Sqlite, DatabaseProvider.Postgres],
             };
-            return new BenchOptions(listings, clients, queries, providers, postgres, cacheSettings, keep, sqliteFile);
+            return new BenchOptions(listings, clients, queries, providers, postgres, cacheSettings, keep, sqliteFile) { Engines = engines };
         }
     }
 
