@@ -11,8 +11,8 @@ using NeuroData.Infrastructure.Persistence;
 namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteNeuroDataDbContext))]
-    [Migration("20261203000720_TrainingRunQueue")]
-    partial class TrainingRunQueue
+    [Migration("20261203060441_TrainingRunsModelsBaseline")]
+    partial class TrainingRunsModelsBaseline
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -808,6 +808,9 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ModelDownloadAllowed")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ModeratedAt")
                         .HasMaxLength(28)
                         .HasColumnType("TEXT");
@@ -1095,8 +1098,24 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("BaselineComputedAt")
+                        .HasMaxLength(28)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BaselineFailureReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("BaselineMetricsJson")
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("BaselineStatus")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(40)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("NotApplicable");
 
                     b.Property<string>("Cid")
                         .IsRequired()
@@ -1178,6 +1197,8 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("BLOB");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("BaselineStatus");
 
                     b.HasIndex("Cid");
 

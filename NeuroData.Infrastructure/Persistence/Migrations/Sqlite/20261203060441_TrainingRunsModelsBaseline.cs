@@ -5,7 +5,7 @@
 namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class TrainingRunQueue : Migration
+    public partial class TrainingRunsModelsBaseline : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -72,11 +72,50 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
                 type: "REAL",
                 nullable: false,
                 defaultValue: 0.0);
+
+            migrationBuilder.AddColumn<string>(
+                name: "BaselineComputedAt",
+                table: "DatasetVersions",
+                type: "TEXT",
+                maxLength: 28,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "BaselineFailureReason",
+                table: "DatasetVersions",
+                type: "TEXT",
+                maxLength: 1000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "BaselineStatus",
+                table: "DatasetVersions",
+                type: "TEXT",
+                unicode: false,
+                maxLength: 40,
+                nullable: false,
+                defaultValue: "NotApplicable");
+
+            migrationBuilder.AddColumn<bool>(
+                name: "ModelDownloadAllowed",
+                table: "Datasets",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DatasetVersions_BaselineStatus",
+                table: "DatasetVersions",
+                column: "BaselineStatus");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_DatasetVersions_BaselineStatus",
+                table: "DatasetVersions");
+
             migrationBuilder.DropColumn(
                 name: "Attempts",
                 table: "TrainingRuns");
@@ -112,6 +151,22 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Sqlite
             migrationBuilder.DropColumn(
                 name: "TestFraction",
                 table: "TrainingRuns");
+
+            migrationBuilder.DropColumn(
+                name: "BaselineComputedAt",
+                table: "DatasetVersions");
+
+            migrationBuilder.DropColumn(
+                name: "BaselineFailureReason",
+                table: "DatasetVersions");
+
+            migrationBuilder.DropColumn(
+                name: "BaselineStatus",
+                table: "DatasetVersions");
+
+            migrationBuilder.DropColumn(
+                name: "ModelDownloadAllowed",
+                table: "Datasets");
         }
     }
 }

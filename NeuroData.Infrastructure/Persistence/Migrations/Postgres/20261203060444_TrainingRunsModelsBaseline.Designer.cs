@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresNeuroDataDbContext))]
-    [Migration("20261203001304_BaselineStatus")]
-    partial class BaselineStatus
+    [Migration("20261203060444_TrainingRunsModelsBaseline")]
+    partial class TrainingRunsModelsBaseline
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -761,6 +761,9 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<bool>("ModelDownloadAllowed")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTimeOffset?>("ModeratedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1339,6 +1342,9 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
                     b.Property<Guid>("DatasetVersionId")
                         .HasColumnType("uuid");
 
@@ -1353,6 +1359,9 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("Folds")
+                        .HasColumnType("integer");
+
                     b.Property<string>("LabelColumn")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
@@ -1360,8 +1369,20 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<string>("MetricsJson")
                         .HasColumnType("text");
 
+                    b.Property<string>("ModelName")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
                     b.Property<string>("ParametersJson")
                         .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ProgressJson")
                         .HasColumnType("text");
 
                     b.Property<int>("ProgressPercent")
@@ -1369,6 +1390,17 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
 
                     b.Property<DateTimeOffset>("QueuedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.PrimitiveCollection<string[]>("RetypedColumns")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<int>("Seed")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Stage")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1384,6 +1416,9 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                         .HasMaxLength(40)
                         .IsUnicode(false)
                         .HasColumnType("character varying(40)");
+
+                    b.Property<double>("TestFraction")
+                        .HasColumnType("double precision");
 
                     b.Property<string>("Trainer")
                         .IsRequired()

@@ -1,11 +1,12 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
 namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class TrainingRunQueue : Migration
+    public partial class TrainingRunsModelsBaseline : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -72,11 +73,49 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
                 type: "double precision",
                 nullable: false,
                 defaultValue: 0.0);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "BaselineComputedAt",
+                table: "DatasetVersions",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "BaselineFailureReason",
+                table: "DatasetVersions",
+                type: "character varying(1000)",
+                maxLength: 1000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "BaselineStatus",
+                table: "DatasetVersions",
+                type: "character varying(40)",
+                unicode: false,
+                maxLength: 40,
+                nullable: false,
+                defaultValue: "NotApplicable");
+
+            migrationBuilder.AddColumn<bool>(
+                name: "ModelDownloadAllowed",
+                table: "Datasets",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DatasetVersions_BaselineStatus",
+                table: "DatasetVersions",
+                column: "BaselineStatus");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_DatasetVersions_BaselineStatus",
+                table: "DatasetVersions");
+
             migrationBuilder.DropColumn(
                 name: "Attempts",
                 table: "TrainingRuns");
@@ -112,6 +151,22 @@ namespace NeuroData.Infrastructure.Persistence.Migrations.Postgres
             migrationBuilder.DropColumn(
                 name: "TestFraction",
                 table: "TrainingRuns");
+
+            migrationBuilder.DropColumn(
+                name: "BaselineComputedAt",
+                table: "DatasetVersions");
+
+            migrationBuilder.DropColumn(
+                name: "BaselineFailureReason",
+                table: "DatasetVersions");
+
+            migrationBuilder.DropColumn(
+                name: "BaselineStatus",
+                table: "DatasetVersions");
+
+            migrationBuilder.DropColumn(
+                name: "ModelDownloadAllowed",
+                table: "Datasets");
         }
     }
 }
