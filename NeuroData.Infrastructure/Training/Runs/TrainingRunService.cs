@@ -264,7 +264,7 @@ public sealed class TrainingRunService(
         version.ProfileJson is null ? [] : Columns(version),
         version.LabelColumn,
         access,
-        access != TrainingAccess.TrainingOnly);
+        access != TrainingAccess.TrainingOnly || dataset.ModelDownloadAllowed);
 
     /// <summary>Download when any live purchase of the version is a download purchase, else training-only.</summary>
     private static async Task<TrainingAccess> AccessAsync(NeuroDataDbContext db, Guid userId, Guid versionId, CancellationToken ct) =>
