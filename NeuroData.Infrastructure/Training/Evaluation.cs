@@ -41,6 +41,12 @@ internal static class Evaluation
     public static EvaluationResult Evaluate(MLContext ml, PreparedData data, IDataView scored, double anomalyThreshold, bool details = true)
     {
         const string label = PreparedData.LabelName;
+        if (details)
+        {
+            // The metrics and the chart data read the scored rows several times; score them once.
+            scored = ScoreOnce(ml, scored, data.Task == TrainingTask.Clustering);
+        }
+
         switch (data.Task)
         {
             case TrainingTask.BinaryClassification:
@@ -218,6 +224,19 @@ internal static class Evaluation
         }
 
         return points;
+    }
+
+    /// <summary>
+    /// A view that runs the model over the rows once and keeps the columns the evaluation reads (each pass over
+    /// <paramref name="scored"/> itself would run the model again).
+    /// </summary>
+    private static IDataView ScoreOnce(MLContext ml, IDataView scored, bool withFeatures)
+    {
+        string[] wanted = withFeatures
+            ? [PreparedData.LabelName, "Score", "Probability", "PredictedLabel", Pipelines.FeaturesName]
+            : [PreparedData.LabelName, "Score", "Probability", "PredictedLabel"];
+        var present = wanted.Where(c => scored.Schema.GetColumnOrNull(c) is not null).ToArray();
+        return ml.Data.Cache(scored, present);
     }
 
     private static double Finite(double v) => double.IsFinite(v) ? v : 0;

@@ -9,7 +9,7 @@ namespace NeuroData.Tests.E2E;
 /// <summary>
 /// Training in a real browser against the real app and its real run queue: the demo seller opens /training/new, picks
 /// their churn dataset (seeded through the real pipeline), trains LightGBM, watches the run page until the ROC chart
-/// shows, trains a second model with FastTree and compares both; screenshots at desktop and phone width.
+/// shows, trains a second model with FastTree, compares both and predicts with the first; screenshots at desktop and phone width.
 /// </summary>
 [Collection(E2ECollection.Name)]
 public sealed partial class TrainingTests(AppServerFixture app, BrowserFixture browser)
@@ -17,7 +17,7 @@ public sealed partial class TrainingTests(AppServerFixture app, BrowserFixture b
     private static readonly LocatorAssertionsToBeVisibleOptions Training = new() { Timeout = 180_000 };
 
     [Fact]
-    public async Task The_seller_trains_two_models_on_their_dataset_watches_them_and_compares_them()
+    public async Task The_seller_trains_two_models_on_their_dataset_watches_them_compares_them_and_predicts()
     {
         await using var session = await browser.NewSessionAsync(app, Viewport.Desktop);
         var page = session.Page;
@@ -105,6 +105,25 @@ public sealed partial class TrainingTests(AppServerFixture app, BrowserFixture b
         await Expect(page.Locator("#compare-table tr[data-row='metric-auc'] td")).ToHaveCountAsync(2);
         await Expect(page.Locator("#compare-roc polyline")).ToHaveCountAsync(2);
         await CheckBothWidthsAsync(session, "training-5-compare");
+
+        // Use the first model: the run page links to it, its form is generated from the training columns.
+        await PageChecks.GotoAsync(page, first);
+        await PageChecks.WaitForBlazorAsync(page);
+        await page.Locator("#run-model-link").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/models/[0-9a-f-]{36}$"));
+        await PageChecks.WaitForBlazorAsync(page);
+        await Expect(page.Locator(".nd-predict-field[data-column=customer_id]")).ToHaveCountAsync(0);
+        foreach (var (column, value) in new[] { ("tenure_months", "2"), ("monthly_charges", "98.5"), ("support_calls", "5") })
+        {
+            var input = page.Locator($".nd-predict-field[data-column={column}] input");
+            await input.FillAsync(value);
+            await input.BlurAsync();
+        }
+
+        await page.Locator("#predict-submit").ClickAsync();
+        await Expect(page.Locator("#predict-label")).ToHaveTextAsync(new Regex("^(true|false)$", RegexOptions.IgnoreCase));
+        await Expect(page.Locator("#predict-probabilities .nd-bar-row")).ToHaveCountAsync(2);
+        await session.ScreenshotAsync("training-6-predict");
         session.Errors.ShouldBeEmpty();
     }
 
