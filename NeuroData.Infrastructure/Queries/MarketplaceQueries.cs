@@ -207,9 +207,7 @@ public sealed class MarketplaceQueries(
                 return empty;
             }
 
-            await using var context = await factory.CreateDbContextAsync(cancellationToken);
-            var items = await CardsAsync(context, [.. found.Ids], cancellationToken);
-            return new PagedResult<DatasetCard>(items, found.Total, page, pageSize) { TotalIsCapped = found.TotalIsCapped };
+            return new PagedResult<DatasetCard>(found.Cards, found.Total, page, pageSize) { TotalIsCapped = found.TotalIsCapped };
         }
 
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
@@ -478,7 +476,7 @@ public sealed class MarketplaceQueries(
                 d.Id,
                 d.Title,
                 d.Slug,
-                Description = d.DescriptionMarkdown.Substring(0, 400),
+                Description = d.DescriptionMarkdown.Substring(0, CardDescriptionLength),
                 CategoryName = db.Categories.Where(c => c.Id == d.CategoryId).Select(c => c.Name).FirstOrDefault(),
                 SellerName = db.UserProfiles.Where(p => p.Id == d.SellerId).Select(p => p.DisplayName).FirstOrDefault(),
                 d.Price,
@@ -496,7 +494,7 @@ public sealed class MarketplaceQueries(
 
         var byId = rows.ToDictionary(r => r.Id);
         return [.. ids.Where(byId.ContainsKey).Select(id => byId[id]).Select(r => new DatasetCard(
-            r.Id, r.Title, r.Slug, Summarize(r.Description), r.CategoryName, r.SellerName ?? "Unnamed seller",
+            r.Id, r.Title, r.Slug, Summarize(r.Description), r.CategoryName, r.SellerName ?? UnnamedSeller,
             r.Price, r.AccessTypes, r.PublishedAt, r.PurchaseCount, r.ReviewCount, r.RatingSum)
         {
             Format = r.LatestFormat,
@@ -521,6 +519,16 @@ public sealed class MarketplaceQueries(
     /// Plain text from the start of a Markdown description: heading lines skipped (the card shows the title already)
     /// unless there is nothing else, markup characters dropped, whitespace folded, shortened to <see cref="SummaryLength"/>.
     /// </summary>
+    /// <summary>Shown for a seller without a profile.</summary>
+    public const string UnnamedSeller = "Unnamed seller";
+
+    /// <summary>Characters of the description a card's summary is made from (the card query reads no more).</summary>
+    public const int CardDescriptionLength = 400;
+
+    /// <summary>A card's summary of a whole description: <see cref="Summarize"/> of its first <see cref="CardDescriptionLength"/> characters, as the card query reads it.</summary>
+    public static string CardSummary(string? markdown) =>
+        Summarize(markdown is { Length: > CardDescriptionLength } ? markdown[..CardDescriptionLength] : markdown);
+
     public static string Summarize(string? markdown)
     {
         if (string.IsNullOrWhiteSpace(markdown))

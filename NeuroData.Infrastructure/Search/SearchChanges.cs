@@ -29,7 +29,10 @@ public sealed class SearchChangeSet
 
     public HashSet<Guid> Categories { get; } = [];
 
-    public bool IsEmpty => Datasets.Count == 0 && Tags.Count == 0 && Categories.Count == 0;
+    /// <summary>Users whose profile changed (their display name is on the cards of their datasets).</summary>
+    public HashSet<Guid> Sellers { get; } = [];
+
+    public bool IsEmpty => Datasets.Count == 0 && Tags.Count == 0 && Categories.Count == 0 && Sellers.Count == 0;
 
     public void Add(SearchChangeSet other)
     {
@@ -37,6 +40,7 @@ public sealed class SearchChangeSet
         Datasets.UnionWith(other.Datasets);
         Tags.UnionWith(other.Tags);
         Categories.UnionWith(other.Categories);
+        Sellers.UnionWith(other.Sellers);
     }
 }
 
@@ -170,7 +174,7 @@ public sealed class SearchChangeInterceptor : SaveChangesInterceptor, IDbTransac
                 case DatasetReview r: changes.Datasets.Add(r.DatasetId); break;
                 case Tag t: changes.Tags.Add(t.Id); break; // new ones too: an index must learn their slugs
                 case Category c: changes.Categories.Add(c.Id); break;
-                case UserProfile: break;
+                case UserProfile p: changes.Sellers.Add(p.Id); break;
                 default: continue;
             }
 

@@ -3,7 +3,11 @@ using NeuroData.Infrastructure.Queries;
 namespace NeuroData.Infrastructure.Search.Index;
 
 /// <summary>A page of dataset ids and the (capped) number of matches.</summary>
-public sealed record IndexResult(IReadOnlyList<Guid> Ids, int Total, bool TotalIsCapped);
+public sealed record IndexResult(IReadOnlyList<Guid> Ids, int Total, bool TotalIsCapped)
+{
+    /// <summary>The page's cards built from the index's documents, in <see cref="Ids"/> order.</summary>
+    public IReadOnlyList<DatasetCard> Cards { get; init; } = [];
+}
 
 /// <summary>
 /// Answers a <see cref="MarketplaceSearch"/> from a snapshot with the semantics of the database path: every term must
@@ -99,15 +103,14 @@ public static class IndexSearcher
                 continue;
             }
 
-            var doc = s.Documents[o]!;
-            if (!filter.Passes(doc))
+            if (!filter.Passes(s, o))
             {
                 continue;
             }
 
             if (count >= skip && count < pageEnd)
             {
-                ids.Add(doc.Id);
+                ids.Add(s.Documents[o]!.Id);
             }
 
             count++;
@@ -145,7 +148,7 @@ public static class IndexSearcher
         var count = 0;
         for (var i = 0; i < candidates.Length; i++)
         {
-            if (!filter.Passes(docs[candidates[i]]!))
+            if (!filter.Passes(s, candidates[i]))
             {
                 continue;
             }
@@ -198,8 +201,9 @@ public static class IndexSearcher
             return idf <= 0.0 ? 1e-6 : idf;
         }
 
-        double Part(double idf, int frequency, IndexedDataset doc) =>
-            idf * (frequency * (K1 + 1.0) / (frequency + (K1 * (1 - B + (B * doc.Length / averageLength)))));
+        var lengths = s.Columns.Length;
+        double Part(double idf, int frequency, int ordinal) =>
+            idf * (frequency * (K1 + 1.0) / (frequency + (K1 * (1 - B + (B * lengths[ordinal] / averageLength)))));
 
         var first = postings[0];
         var firstIdf = rank ? Idf(first) : 0;
@@ -208,12 +212,12 @@ public static class IndexSearcher
         for (var i = 0; i < first.Documents.Length; i++)
         {
             var o = first.Documents[i];
-            if (docs[o] is { } doc)
+            if (docs[o] is not null)
             {
                 ords.Add(o);
                 if (rank)
                 {
-                    sc.Add(Part(firstIdf, first.Frequencies[i], doc));
+                    sc.Add(Part(firstIdf, first.Frequencies[i], o));
                 }
             }
         }
@@ -238,7 +242,7 @@ public static class IndexSearcher
                 keptOrds.Add(ords[i]);
                 if (rank)
                 {
-                    keptScores.Add(sc[i] + Part(idf, p.Frequencies[at], docs[ords[i]]!));
+                    keptScores.Add(sc[i] + Part(idf, p.Frequencies[at], ords[i]));
                 }
             }
 
@@ -294,15 +298,19 @@ public static class IndexSearcher
     {
         public Guid[] TagIds { get; private init; } = [];
 
-        private HashSet<Guid>? _categories;
-        private MarketplaceSearch _search = null!;
+        private bool[]? _categories; // by FilterColumns.CategoryNumber; null = any category
+        private int _format = -1;
         private double _stars;
+        private bool _rating;
         private int _accessBits;
+        private bool _featuredOnly;
+        private bool _needsDocument; // price, size, seller or an excluded id: read from the document itself
+        private MarketplaceSearch _search = null!;
 
         /// <summary>Null when the search can match nothing (unknown category or tag).</summary>
         public static Filter? Create(IndexSnapshot s, MarketplaceSearch search)
         {
-            HashSet<Guid>? categories = null;
+            bool[]? categories = null;
             if (search.CategoryId is not null || !string.IsNullOrWhiteSpace(search.CategorySlug))
             {
                 var root = search.CategoryId
@@ -312,14 +320,17 @@ public static class IndexSearcher
                     return null;
                 }
 
-                categories = [root.Value];
+                var numbers = s.Columns.CategoryNumber;
+                categories = new bool[numbers.Count];
+                categories[numbers[root.Value]] = true;
                 var queue = new Queue<Guid>([root.Value]);
                 while (queue.TryDequeue(out var parent))
                 {
                     foreach (var child in s.Categories.Values.Where(c => c.ParentId == parent))
                     {
-                        if (categories.Add(child.Id))
+                        if (!categories[numbers[child.Id]])
                         {
+                            categories[numbers[child.Id]] = true;
                             queue.Enqueue(child.Id);
                         }
                     }
@@ -345,24 +356,45 @@ public static class IndexSearcher
             {
                 TagIds = [.. tagIds],
                 _categories = categories,
-                _search = search,
+                _format = search.Format is { } f ? (int)f : -1,
+                _rating = search.MinRating is not null,
                 _stars = search.MinRating is { } r ? Math.Clamp(r, 1, 5) : 0,
                 _accessBits = search.AccessType is { } a ? (int)a : 0,
+                _featuredOnly = search.FeaturedOnly,
+                _needsDocument = search.MinPrice is not null || search.MaxPrice is not null || search.MinSizeBytes is not null
+                    || search.MaxSizeBytes is not null || search.SellerId is not null || search.ExcludeDatasetId is not null,
+                _search = search,
             };
         }
 
-        public bool Passes(IndexedDataset d)
+        /// <summary>Whether the live document at <paramref name="ordinal"/> passes: the column checks first, the document only when needed.</summary>
+        public bool Passes(IndexSnapshot s, int ordinal)
         {
+            var c = s.Columns;
+            if (_categories is not null && (c.Category[ordinal] is var k && (k < 0 || !_categories[k])))
+            {
+                return false;
+            }
+
+            if ((_format >= 0 && c.Format[ordinal] != _format)
+                || (_rating && c.Rating[ordinal] < _stars)
+                || (_accessBits != 0 && (c.Access[ordinal] & _accessBits) != _accessBits)
+                || (_featuredOnly && !c.Featured[ordinal]))
+            {
+                return false;
+            }
+
+            if (!_needsDocument)
+            {
+                return true;
+            }
+
+            var d = s.Documents[ordinal]!;
             var q = _search;
-            return (_categories is null || (d.CategoryId is { } c && _categories.Contains(c)))
-                && (q.MinPrice is not { } min || d.Price >= min)
+            return (q.MinPrice is not { } min || d.Price >= min)
                 && (q.MaxPrice is not { } max || d.Price <= max)
-                && (q.Format is not { } f || d.Format == f)
                 && (q.MinSizeBytes is not { } minSize || (d.SizeBytes is { } s1 && s1 >= minSize))
                 && (q.MaxSizeBytes is not { } maxSize || (d.SizeBytes is { } s2 && s2 <= maxSize))
-                && (q.MinRating is null || d.RatingAverage >= _stars)
-                && (_accessBits == 0 || ((int)d.AccessTypes & _accessBits) == _accessBits)
-                && (!q.FeaturedOnly || d.IsFeatured)
                 && (q.SellerId is not { } seller || d.SellerId == seller)
                 && (q.ExcludeDatasetId is not { } excluded || d.Id != excluded);
         }

@@ -43,6 +43,19 @@ public sealed class IndexedDataset
 
     public DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>What a search result card shows (held here so a page of results needs no database round trip).</summary>
+    public string Title { get; init; } = string.Empty;
+
+    public string Slug { get; init; } = string.Empty;
+
+    /// <summary>The card's plain-text summary of the description (<see cref="Queries.MarketplaceQueries.Summarize"/>).</summary>
+    public string Summary { get; init; } = string.Empty;
+
+    public DateTimeOffset? PublishedAt { get; init; }
+
+    /// <summary>The seller's display name when the document was read (null: no profile).</summary>
+    public string? SellerName { get; init; }
+
     /// <summary>Words in title, keywords and description together (bm25's document length).</summary>
     public int Length { get; set; }
 
@@ -116,7 +129,11 @@ public sealed class IndexSnapshot
         Tags = tags;
         TagBySlug = tags.Values.GroupBy(t => t.Slug, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         _sorted = [.. Enumerable.Range(0, SortCount).Select(i => new Lazy<int[]>(() => BuildSorted(i)))];
+        Columns = new FilterColumns(documents, used, categories);
     }
+
+    /// <summary>The fields filters and ranking read most, one array per field indexed by ordinal (see <see cref="FilterColumns"/>).</summary>
+    public FilterColumns Columns { get; }
 
     /// <summary>Sorts kept as arrays: newest, price up, price down, popular, rating.</summary>
     public const int SortCount = 5;
@@ -192,4 +209,64 @@ public sealed class IndexSnapshot
         Array.Sort(live, Comparer(sort));
         return live;
     }
+}
+
+/// <summary>
+/// Per-ordinal copies of the document fields that filters and bm25 read for many documents per search (category,
+/// format, rating, access types, featured, length). Walking a sort order touches documents in random order; reading
+/// these small arrays instead of each <see cref="IndexedDataset"/> object keeps that walk in the CPU cache.
+/// </summary>
+public sealed class FilterColumns
+{
+    public FilterColumns(IndexedDataset?[] documents, int used, IReadOnlyDictionary<Guid, IndexedCategory> categories)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        ArgumentNullException.ThrowIfNull(categories);
+        CategoryNumber = new Dictionary<Guid, int>(categories.Count);
+        foreach (var id in categories.Keys)
+        {
+            CategoryNumber[id] = CategoryNumber.Count;
+        }
+
+        Category = new int[used];
+        Format = new sbyte[used];
+        Rating = new double[used];
+        Access = new int[used];
+        Featured = new bool[used];
+        Length = new int[used];
+        for (var o = 0; o < used; o++)
+        {
+            if (documents[o] is not { } d)
+            {
+                Category[o] = -1;
+                Format[o] = -1;
+                continue;
+            }
+
+            Category[o] = d.CategoryId is { } c && CategoryNumber.TryGetValue(c, out var n) ? n : -1;
+            Format[o] = d.Format is { } f ? (sbyte)f : (sbyte)-1;
+            Rating[o] = d.RatingAverage;
+            Access[o] = (int)d.AccessTypes;
+            Featured[o] = d.IsFeatured;
+            Length[o] = d.Length;
+        }
+    }
+
+    /// <summary>A small number per category id (the index into a filter's allowed-categories array).</summary>
+    public Dictionary<Guid, int> CategoryNumber { get; }
+
+    /// <summary>The document's category number, -1 when it has none (or it is not in the catalog).</summary>
+    public int[] Category { get; }
+
+    /// <summary>The latest version's format, -1 when unknown.</summary>
+    public sbyte[] Format { get; }
+
+    public double[] Rating { get; }
+
+    public int[] Access { get; }
+
+    public bool[] Featured { get; }
+
+    /// <summary>Words in title, keywords and description (bm25's document length).</summary>
+    public int[] Length { get; }
 }

@@ -98,7 +98,34 @@ public sealed partial class MarketplaceSearchIndex : IDisposable
         }
 
         var snapshot = await CurrentAsync(cancellationToken);
-        return IndexSearcher.Search(snapshot, search, terms, countCap);
+        var found = IndexSearcher.Search(snapshot, search, terms, countCap);
+        return found with { Cards = Cards(snapshot, found.Ids) };
+    }
+
+    /// <summary>The result cards of <paramref name="ids"/> from the snapshot's documents (what the database path reads by id).</summary>
+    private static List<DatasetCard> Cards(IndexSnapshot snapshot, IReadOnlyList<Guid> ids)
+    {
+        var cards = new List<DatasetCard>(ids.Count);
+        foreach (var id in ids)
+        {
+            if (!snapshot.OrdinalOf.TryGetValue(id, out var ordinal) || snapshot.Documents[ordinal] is not { } d)
+            {
+                continue;
+            }
+
+            var category = d.CategoryId is { } c && snapshot.Categories.TryGetValue(c, out var known) ? known.Name : null;
+            cards.Add(new DatasetCard(
+                d.Id, d.Title, d.Slug, d.Summary, category, d.SellerName ?? MarketplaceQueries.UnnamedSeller,
+                d.Price, d.AccessTypes, d.PublishedAt, d.PurchaseCount, d.ReviewCount, d.RatingSum)
+            {
+                Format = d.Format,
+                SizeBytes = d.SizeBytes,
+                ViewCount = d.ViewCount,
+                IsFeatured = d.IsFeatured,
+            });
+        }
+
+        return cards;
     }
 
     /// <summary>The snapshot with every change saved through this process so far applied.</summary>
@@ -167,7 +194,11 @@ public sealed partial class MarketplaceSearchIndex : IDisposable
             var snapshot = _snapshot;
             await using var db = await _factory.CreateDbContextAsync(cancellationToken);
             var rows = await db.Datasets.AsNoTracking().Where(d => d.Status == DatasetStatus.Live)
-                .Select(d => new { d.Id, d.UpdatedAt, d.RatingSum, d.ReviewCount, d.PurchaseCount, d.ViewCount })
+                .Select(d => new
+                {
+                    d.Id, d.UpdatedAt, d.RatingSum, d.ReviewCount, d.PurchaseCount, d.ViewCount,
+                    SellerName = db.UserProfiles.Where(p => p.Id == d.SellerId).Select(p => p.DisplayName).FirstOrDefault(),
+                })
                 .ToListAsync(cancellationToken);
             var changes = new SearchChangeSet();
             var seen = new HashSet<Guid>(rows.Count);
@@ -177,7 +208,8 @@ public sealed partial class MarketplaceSearchIndex : IDisposable
                 if (!snapshot.OrdinalOf.TryGetValue(row.Id, out var ordinal)
                     || snapshot.Documents[ordinal] is not { } doc
                     || doc.UpdatedAt != row.UpdatedAt || doc.RatingSum != row.RatingSum || doc.ReviewCount != row.ReviewCount
-                    || doc.PurchaseCount != row.PurchaseCount || doc.ViewCount != row.ViewCount)
+                    || doc.PurchaseCount != row.PurchaseCount || doc.ViewCount != row.ViewCount
+                    || !string.Equals(doc.SellerName, row.SellerName, StringComparison.Ordinal))
                 {
                     changes.Datasets.Add(row.Id);
                 }
@@ -264,6 +296,17 @@ public sealed partial class MarketplaceSearchIndex : IDisposable
             }
         }
 
+        if (changes.Sellers.Count > 0)
+        {
+            for (var o = 0; o < snapshot.Used; o++)
+            {
+                if (snapshot.Documents[o] is { } doc && changes.Sellers.Contains(doc.SellerId))
+                {
+                    ids.Add(doc.Id);
+                }
+            }
+        }
+
         var loaded = new List<LoadedDataset>();
         foreach (var chunk in ids.Chunk(IdsPerQuery))
         {
@@ -296,8 +339,9 @@ public sealed partial class MarketplaceSearchIndex : IDisposable
 
         var rows = await datasets.Select(d => new
         {
-            d.Id, d.Title, d.DescriptionMarkdown, d.PublishedAt, d.Price, d.CategoryId, d.LatestFormat, d.LatestSizeBytes, d.RatingAverage,
+            d.Id, d.Title, d.Slug, d.DescriptionMarkdown, d.PublishedAt, d.Price, d.CategoryId, d.LatestFormat, d.LatestSizeBytes, d.RatingAverage,
             d.ReviewCount, d.RatingSum, d.PurchaseCount, d.ViewCount, d.AccessTypes, d.IsFeatured, d.SellerId, d.UpdatedAt,
+            SellerName = db.UserProfiles.Where(p => p.Id == d.SellerId).Select(p => p.DisplayName).FirstOrDefault(),
         }).ToListAsync(cancellationToken);
 
         var links = await db.Set<DatasetTag>().AsNoTracking()
@@ -337,6 +381,11 @@ public sealed partial class MarketplaceSearchIndex : IDisposable
                 IsFeatured = r.IsFeatured,
                 SellerId = r.SellerId,
                 UpdatedAt = r.UpdatedAt,
+                Title = r.Title,
+                Slug = r.Slug,
+                Summary = MarketplaceQueries.CardSummary(r.DescriptionMarkdown),
+                PublishedAt = r.PublishedAt,
+                SellerName = r.SellerName,
             };
             result.Add(new LoadedDataset(doc, r.Title, keywords, r.DescriptionMarkdown));
         }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using NeuroData.Domain.Common;
 using NeuroData.Domain.Datasets;
+using NeuroData.Domain.Users;
 using NeuroData.Infrastructure.Queries;
 using NeuroData.Infrastructure.Search;
 using NeuroData.Infrastructure.Search.Index;
@@ -110,6 +111,7 @@ public sealed class SearchIndexTests(PostgresCluster cluster, TestDatabases data
             else
             {
                 actual.Items.Select(i => i.Id).ShouldBe(expected.Items.Select(i => i.Id), what);
+                actual.Items.ShouldBe(expected.Items, what + " (the index's cards equal the database's)");
             }
         }
     }
@@ -159,6 +161,18 @@ public sealed class SearchIndexTests(PostgresCluster cluster, TestDatabases data
         (await q.SearchAsync(new MarketplaceSearch(word) { TagSlugs = [tag.Slug] }, Ct)).Items.ShouldHaveSingleItem().Id.ShouldBe(first.Id);
         (await q.SearchAsync(new MarketplaceSearch($"{word} {tag.Name}"), Ct)).Items.ShouldHaveSingleItem().Id.ShouldBe(first.Id, "tag names are keywords");
 
+        await using (var db = await ContextAsync(provider))
+        {
+            var profile = new UserProfile(seller, "Old seller name", Now);
+            db.UserProfiles.Add(profile);
+            await db.SaveChangesAsync(Ct);
+            profile.UpdateProfile("Renamed seller", null, null);
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var cards = (await q.SearchAsync(new MarketplaceSearch(word), Ct)).Items;
+        cards.Select(c => c.SellerName).ShouldBe(["Renamed seller", "Renamed seller"], "a profile saved through the app shows on the cards at once");
+
         await ChangeAsync(provider, first.Id, d => d.Delist(moderator, "Gone", Now));
         (await q.SearchAsync(new MarketplaceSearch(word), Ct)).Items.ShouldHaveSingleItem().Id.ShouldBe(second.Id, "delisted");
         (await q.SearchAsync(new MarketplaceSearch(word) { TagSlugs = [tag.Slug] }, Ct)).TotalCount.ShouldBe(0);
@@ -176,6 +190,7 @@ public sealed class SearchIndexTests(PostgresCluster cluster, TestDatabases data
         await using (var db = await ContextAsync(provider))
         {
             db.Datasets.AddRange(a, b);
+            db.UserProfiles.Add(new UserProfile(seller, "Before", Now));
             await db.SaveChangesAsync(Ct);
         }
 
@@ -190,12 +205,18 @@ public sealed class SearchIndexTests(PostgresCluster cluster, TestDatabases data
             await db.Database.ExecuteSqlAsync($"""UPDATE "Datasets" SET "PurchaseCount" = 7 WHERE "Id" = {a.Id}""", Ct);
         }
 
+        await using (var db = await ContextAsync(provider))
+        {
+            await db.Database.ExecuteSqlAsync($"""UPDATE "UserProfiles" SET "DisplayName" = 'Renamed behind the app' WHERE "Id" = {seller}""", Ct);
+        }
+
         (await q.SearchAsync(byPrice, Ct)).TotalCount.ShouldBe(2, "not seen before the refresh pass (the documented staleness)");
 
         (await index.RefreshAsync(Ct)).ShouldBeGreaterThanOrEqualTo(2);
         var after = await q.SearchAsync(byPrice with { Sort = MarketplaceSort.MostPurchased }, Ct);
         after.Items.ShouldHaveSingleItem().Id.ShouldBe(a.Id);
         after.Items[0].PurchaseCount.ShouldBe(7);
+        after.Items[0].SellerName.ShouldBe("Renamed behind the app");
         (await index.RefreshAsync(Ct)).ShouldBe(0, "nothing left to reload");
     }
 
