@@ -104,7 +104,9 @@ public static class TrainingText
             ? string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalHours} h {span.Minutes:00} min")
             : span.TotalMinutes >= 1
                 ? string.Create(CultureInfo.InvariantCulture, $"{span.Minutes} min {span.Seconds:00} s")
-                : string.Create(CultureInfo.InvariantCulture, $"{span.Seconds} s");
+                : span > TimeSpan.Zero && span < TimeSpan.FromSeconds(0.95)
+                    ? string.Create(CultureInfo.InvariantCulture, $"{span.TotalSeconds:0.0} s") // a quick run is "0.4 s", not "0 s"
+                    : string.Create(CultureInfo.InvariantCulture, $"{span.Seconds} s");
     }
 
     public static string Time(DateTimeOffset at) => at.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
