@@ -30,21 +30,42 @@ public sealed class DatasetIngestor(
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Ingests a queued session (no effect when it is not queued).</summary>
+    /// <summary>Said when the session could not even be claimed for processing (the database stayed busy).</summary>
+    public const string ClaimFailure = "The file could not be processed because the database was busy; please upload it again.";
+
+    /// <summary>Attempts to claim a queued session while the database reports it is busy (SQLite's "database is locked").</summary>
+    public const int ClaimAttempts = 5;
+
+    /// <summary>Ingests a queued session (no effect when it is not queued). A session is never left queued: if it
+    /// cannot be claimed after <see cref="ClaimAttempts"/> tries, it is marked failed with <see cref="ClaimFailure"/>.</summary>
     public async Task IngestAsync(Guid sessionId, CancellationToken ct)
     {
-        UploadSession session;
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        UploadSession? session;
+        for (var attempt = 1; ; attempt++)
         {
-            var found = await db.Set<UploadSession>().SingleOrDefaultAsync(s => s.Id == sessionId, ct);
-            if (found is null || found.Status != UploadStatus.Queued)
+            try
             {
+                session = await ClaimAsync(sessionId, ct);
+                break;
+            }
+            catch (Exception ex) when (IsBusy(ex) && attempt < ClaimAttempts)
+            {
+                var delay = TimeSpan.FromMilliseconds(250 << (attempt - 1));
+                logger.LogWarning("Upload {SessionId}: the database was busy (attempt {Attempt} of {Max}); trying again in {Delay} ms", sessionId, attempt, ClaimAttempts, (int)delay.TotalMilliseconds);
+                await Task.Delay(delay, time, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Upload {SessionId} could not be claimed for processing", sessionId);
+                await MarkFailedAsync(sessionId, ClaimFailure);
+                UploadService.DeleteTempFiles(options, sessionId);
                 return;
             }
+        }
 
-            found.StartProcessing(time.GetUtcNow());
-            await db.SaveChangesAsync(ct);
-            session = found;
+        if (session is null)
+        {
+            return;
         }
 
         var stored = new List<Cid>();
@@ -171,21 +192,60 @@ public sealed class DatasetIngestor(
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.IngestedBytes, bytes));
     }
 
-    private async Task MarkFailedAsync(Guid sessionId, string reason)
+    /// <summary>Marks a queued session as processing; null when it is missing or not queued.</summary>
+    private async Task<UploadSession?> ClaimAsync(Guid sessionId, CancellationToken ct)
     {
-        try
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var found = await db.Set<UploadSession>().SingleOrDefaultAsync(s => s.Id == sessionId, ct);
+        if (found is null || found.Status != UploadStatus.Queued)
         {
-            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-            var session = await db.Set<UploadSession>().SingleOrDefaultAsync(s => s.Id == sessionId);
-            if (session is not null)
+            return null;
+        }
+
+        found.StartProcessing(time.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        return found;
+    }
+
+    /// <summary>SQLite's busy or locked database (codes 5 and 6), however EF wrapped it.</summary>
+    internal static bool IsBusy(Exception ex)
+    {
+        for (var e = (Exception?)ex; e is not null; e = e.InnerException)
+        {
+            if (e is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 })
             {
-                session.Fail(reason, time.GetUtcNow());
-                await db.SaveChangesAsync(CancellationToken.None);
+                return true;
             }
         }
-        catch (Exception ex)
+
+        return false;
+    }
+
+    private async Task MarkFailedAsync(Guid sessionId, string reason)
+    {
+        for (var attempt = 1; ; attempt++)
         {
-            logger.LogError(ex, "Could not mark upload {SessionId} failed", sessionId);
+            try
+            {
+                await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+                var session = await db.Set<UploadSession>().SingleOrDefaultAsync(s => s.Id == sessionId);
+                if (session is not null)
+                {
+                    session.Fail(reason, time.GetUtcNow());
+                    await db.SaveChangesAsync(CancellationToken.None);
+                }
+
+                return;
+            }
+            catch (Exception ex) when (IsBusy(ex) && attempt < ClaimAttempts)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250 << (attempt - 1)), time, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Could not mark upload {SessionId} failed", sessionId);
+                return;
+            }
         }
     }
 

@@ -20,6 +20,9 @@ public abstract class PersistenceTest(PostgresCluster cluster, TestDatabases dat
         return new NeuroDataDbContextFactory(settings, databases.Clock).CreateDbContext();
     }
 
+    /// <summary>The provider's migrated test database (for a connection string of one's own).</summary>
+    protected Task<DatabaseSettings> SettingsAsync(DbProvider provider) => databases.GetAsync(provider, cluster);
+
     /// <summary>Creates an Identity user row (most tables reference AspNetUsers) and returns its id.</summary>
     protected async Task<Guid> SeedUserAsync(DbProvider provider, string? name = null)
     {
