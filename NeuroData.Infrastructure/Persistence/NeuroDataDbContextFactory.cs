@@ -27,7 +27,7 @@ public sealed class NeuroDataDbContextFactory(DatabaseSettings settings, TimePro
 
     public static DbContextOptions<SqliteNeuroDataDbContext> BuildSqlite(string connectionString, TimeProvider? timeProvider = null) =>
         new DbContextOptionsBuilder<SqliteNeuroDataDbContext>()
-            .UseSqlite(connectionString, o => o.MigrationsHistoryTable("__EFMigrationsHistory"))
+            .UseSqlite(connectionString, o => o.MigrationsHistoryTable("__EFMigrationsHistory").ExecutionStrategy(d => new SqliteBusyRetryStrategy(d)))
             .AddInterceptors(new AuditInterceptor(timeProvider ?? TimeProvider.System), Search.SearchChangeInterceptor.Instance)
             .Options;
 

@@ -33,34 +33,22 @@ public sealed class DatasetIngestor(
     /// <summary>Said when the session could not even be claimed for processing (the database stayed busy).</summary>
     public const string ClaimFailure = "The file could not be processed because the database was busy; please upload it again.";
 
-    /// <summary>Attempts to claim a queued session while the database reports it is busy (SQLite's "database is locked").</summary>
-    public const int ClaimAttempts = 5;
-
     /// <summary>Ingests a queued session (no effect when it is not queued). A session is never left queued: if it
-    /// cannot be claimed after <see cref="ClaimAttempts"/> tries, it is marked failed with <see cref="ClaimFailure"/>.</summary>
+    /// cannot be claimed (the database stays busy through the execution strategy's retries), it is marked failed with
+    /// <see cref="ClaimFailure"/> and its temp file removed.</summary>
     public async Task IngestAsync(Guid sessionId, CancellationToken ct)
     {
         UploadSession? session;
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
-            {
-                session = await ClaimAsync(sessionId, ct);
-                break;
-            }
-            catch (Exception ex) when (IsBusy(ex) && attempt < ClaimAttempts)
-            {
-                var delay = TimeSpan.FromMilliseconds(250 << (attempt - 1));
-                logger.LogWarning("Upload {SessionId}: the database was busy (attempt {Attempt} of {Max}); trying again in {Delay} ms", sessionId, attempt, ClaimAttempts, (int)delay.TotalMilliseconds);
-                await Task.Delay(delay, time, ct);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "Upload {SessionId} could not be claimed for processing", sessionId);
-                await MarkFailedAsync(sessionId, ClaimFailure);
-                UploadService.DeleteTempFiles(options, sessionId);
-                return;
-            }
+            session = await ClaimAsync(sessionId, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Upload {SessionId} could not be claimed for processing", sessionId);
+            await MarkFailedAsync(sessionId, ClaimFailure);
+            UploadService.DeleteTempFiles(options, sessionId);
+            return;
         }
 
         if (session is null)
@@ -207,45 +195,21 @@ public sealed class DatasetIngestor(
         return found;
     }
 
-    /// <summary>SQLite's busy or locked database (codes 5 and 6), however EF wrapped it.</summary>
-    internal static bool IsBusy(Exception ex)
-    {
-        for (var e = (Exception?)ex; e is not null; e = e.InnerException)
-        {
-            if (e is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 })
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     private async Task MarkFailedAsync(Guid sessionId, string reason)
     {
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            var session = await db.Set<UploadSession>().SingleOrDefaultAsync(s => s.Id == sessionId);
+            if (session is not null)
             {
-                await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-                var session = await db.Set<UploadSession>().SingleOrDefaultAsync(s => s.Id == sessionId);
-                if (session is not null)
-                {
-                    session.Fail(reason, time.GetUtcNow());
-                    await db.SaveChangesAsync(CancellationToken.None);
-                }
-
-                return;
+                session.Fail(reason, time.GetUtcNow());
+                await db.SaveChangesAsync(CancellationToken.None);
             }
-            catch (Exception ex) when (IsBusy(ex) && attempt < ClaimAttempts)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(250 << (attempt - 1)), time, CancellationToken.None);
-            }
-            catch (Exception ex)
-            {
-                logger.LogError(ex, "Could not mark upload {SessionId} failed", sessionId);
-                return;
-            }
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Could not mark upload {SessionId} failed", sessionId);
         }
     }
 

@@ -12,8 +12,9 @@ namespace NeuroData.Tests.Integration.Uploads;
 
 /// <summary>
 /// Claiming a queued upload for processing while SQLite reports "database is locked" (another connection holds the
-/// write lock): the ingestor tries again, and a session it cannot claim is failed with a reason, never left queued.
-/// A real SQLite file and a real second connection hold the lock; the ingestor waits at most 1 s per statement.
+/// write lock): the SQLite execution strategy runs the save again, and a session that still cannot be claimed is
+/// failed with a reason, never left queued. A real SQLite file and a real second connection hold the lock; each
+/// statement waits at most 1 s for it.
 /// </summary>
 public sealed class IngestClaimTests(PostgresCluster cluster, TestDatabases databases) : PersistenceTest(cluster, databases)
 {
