@@ -121,13 +121,8 @@ public static partial class AccountPages
                     continue;
                 }
 
-                var target = await link.GetAttributeAsync("target");
-                if (frame == page.MainFrame && (target is null || target == "_self"))
-                {
-                    await link.ClickAsync();
-                    return;
-                }
-
+                // Navigate to the link's address rather than clicking it: a click can land while the interactive page
+                // re-renders and then nothing navigates (a CI run once stayed on the mail this way).
                 var href = await link.GetAttributeAsync("href");
                 href.ShouldNotBeNullOrWhiteSpace($"the '{text}' link has no href");
                 var baseUrl = frame.Url.StartsWith("http", StringComparison.Ordinal) ? frame.Url : page.Url;
