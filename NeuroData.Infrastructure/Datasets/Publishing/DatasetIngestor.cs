@@ -30,8 +30,8 @@ public sealed class DatasetIngestor(
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Said when the session could not even be claimed for processing (the database stayed busy).</summary>
-    public const string ClaimFailure = "The file could not be processed because the database was busy; please upload it again.";
+    /// <summary>Said when the session could not even be claimed for processing (for example, the database stayed locked).</summary>
+    public const string ClaimFailure = "The file could not be processed: the server could not start working on it; please upload it again.";
 
     /// <summary>Ingests a queued session (no effect when it is not queued). A session is never left queued: if it
     /// cannot be claimed (the database stays busy through the execution strategy's retries), it is marked failed with
