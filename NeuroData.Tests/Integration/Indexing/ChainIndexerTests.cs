@@ -75,15 +75,24 @@ public sealed class ChainIndexerTests(PostgresCluster cluster) : IAsyncLifetime
         await Indexer(clean).CatchUpAsync(Ct);
         var expected = await SnapshotAsync(clean);
 
-        var crashy = await SqliteAsync();
+        // Every attempt stops at its own point, chosen by a seeded random: a process that dies after a batch's writes
+        // but before its commit (the interceptor), after 0-2 committed batches, so the run needs many attempts however
+        // fast the machine; a third of the attempts also get a timer of 0-40 ms that stops them wherever they are
+        // (reading blocks, reading logs, writing).
+        var stopper = new StopBeforeCommit();
+        var crashy = await SqliteAsync(stopper);
         var random = new Random(20261202);
         var interruptions = 0;
-        for (var attempt = 0; attempt < 400; attempt++)
+        var attempts = 0;
+        for (; attempts < 400; attempts++)
         {
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-            // A third of the attempts stop almost at once (so a fast, idle machine is interrupted too); the rest get up
-            // to 40 ms, long enough to commit some batches before the stop.
-            cts.CancelAfter(TimeSpan.FromMilliseconds(random.Next(3) == 0 ? random.Next(0, 3) : random.Next(3, 40)));
+            stopper.CommitsBeforeStop = random.Next(0, 3);
+            if (random.Next(3) == 0)
+            {
+                cts.CancelAfter(TimeSpan.FromMilliseconds(random.Next(0, 40)));
+            }
+
             try
             {
                 var pass = await Indexer(crashy, batchSize: random.Next(1, 6)).CatchUpAsync(cts.Token);
@@ -98,7 +107,10 @@ public sealed class ChainIndexerTests(PostgresCluster cluster) : IAsyncLifetime
             }
         }
 
-        interruptions.ShouldBeGreaterThan(5, "the run should really have been interrupted many times");
+        stopper.CommitsBeforeStop = -1;
+        attempts.ShouldBeLessThan(400, "the interrupted runs should still make progress");
+        interruptions.ShouldBe(attempts, "every attempt but the last is stopped before it catches up");
+        stopper.Stops.ShouldBeGreaterThan(5, "the run should really have been stopped between writes and commit many times");
         await Indexer(crashy).CatchUpAsync(Ct);
         (await SnapshotAsync(crashy)).ShouldBe(expected);
     }
@@ -170,14 +182,58 @@ public sealed class ChainIndexerTests(PostgresCluster cluster) : IAsyncLifetime
         TimeProvider.System,
         NullLogger<ChainIndexer>.Instance);
 
-    private async Task<IDbContextFactory<NeuroDataDbContext>> SqliteAsync()
+    private async Task<IDbContextFactory<NeuroDataDbContext>> SqliteAsync(StopBeforeCommit? stopper = null)
     {
         var path = Path.Combine(Path.GetTempPath(), $"nd-indexer-{Guid.NewGuid():N}.db");
         _files.Add(path);
         var settings = new DatabaseSettings(DatabaseProvider.Sqlite, $"Data Source={path};Pooling=false");
         var factory = new NeuroDataDbContextFactory(settings, TimeProvider.System);
         await new DatabaseMigrator(factory, settings, NullLogger<DatabaseMigrator>.Instance).MigrateAsync(Ct);
-        return factory;
+        return stopper is null ? factory : new StoppingFactory(settings.ConnectionString, stopper);
+    }
+
+    /// <summary>The app's SQLite context with one more interceptor: the test's simulated stop before a commit.</summary>
+    private sealed class StoppingFactory(string connectionString, StopBeforeCommit stopper) : IDbContextFactory<NeuroDataDbContext>
+    {
+        private readonly DbContextOptions<SqliteNeuroDataDbContext> _options =
+            (DbContextOptions<SqliteNeuroDataDbContext>)new DbContextOptionsBuilder<SqliteNeuroDataDbContext>(
+                    NeuroDataDbContextFactory.BuildSqlite(connectionString, TimeProvider.System))
+                .AddInterceptors(stopper)
+                .Options;
+
+        public NeuroDataDbContext CreateDbContext() => new SqliteNeuroDataDbContext(_options);
+    }
+
+    /// <summary>
+    /// Lets <see cref="CommitsBeforeStop"/> commits through, then stops the next one the way a killed process would:
+    /// the batch's rows are written inside the transaction but never committed. -1 never stops.
+    /// </summary>
+    private sealed class StopBeforeCommit : Microsoft.EntityFrameworkCore.Diagnostics.DbTransactionInterceptor
+    {
+        public int CommitsBeforeStop { get; set; } = -1;
+
+        public int Stops { get; private set; }
+
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult> TransactionCommittingAsync(
+            System.Data.Common.DbTransaction transaction,
+            Microsoft.EntityFrameworkCore.Diagnostics.TransactionEventData eventData,
+            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult result,
+            CancellationToken cancellationToken = default)
+        {
+            if (CommitsBeforeStop == 0)
+            {
+                CommitsBeforeStop = -1;
+                Stops++;
+                throw new OperationCanceledException("Simulated stop between a batch's writes and its commit.");
+            }
+
+            if (CommitsBeforeStop > 0)
+            {
+                CommitsBeforeStop--;
+            }
+
+            return ValueTask.FromResult(result);
+        }
     }
 
     /// <summary>Every projection row, in a canonical order, as text.</summary>

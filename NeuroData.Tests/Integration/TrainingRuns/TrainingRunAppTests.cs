@@ -49,17 +49,14 @@ public sealed class TrainingRunAppTests : IAsyncLifetime
 
         var (_, versionId) = await TrainingRunHarness.SeedDatasetAsync(factory, services.GetRequiredService<IDatasetStorage>(), clock.GetUtcNow(), userId, _files.Separable(), Ct);
         var runs = services.GetRequiredService<ITrainingRuns>();
-        var finished = new TaskCompletionSource<TrainingRunSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var subscription = services.GetRequiredService<ITrainingRunUpdates>().Subscribe(userId, id => _ = Task.Run(async () =>
-        {
-            if (await runs.GetAsync(userId, false, id) is { Status: not (TrainingRunStatus.Queued or TrainingRunStatus.Running) } run)
-            {
-                finished.TrySetResult(run);
-            }
-        }));
 
-        await runs.QueueAsync(userId, TrainingRunHarness.Binary(versionId), Ct);
-        var done = await finished.Task.WaitAsync(TimeSpan.FromSeconds(120), Ct);
+        // The handler only records which run changed (as a page's handler only schedules a re-render); the test reads
+        // the run itself, so a failed read fails the test instead of silently losing the notification.
+        var told = System.Threading.Channels.Channel.CreateUnbounded<Guid>();
+        using var subscription = services.GetRequiredService<ITrainingRunUpdates>().Subscribe(userId, id => told.Writer.TryWrite(id));
+
+        var runId = await runs.QueueAsync(userId, TrainingRunHarness.Binary(versionId), Ct);
+        var done = await FinishedAsync(runs, userId, runId, told.Reader);
 
         done.Status.ShouldBe(TrainingRunStatus.Succeeded, done.FailureReason);
         done.Metrics!.Binary!.Auc.ShouldBeGreaterThan(0.9);
@@ -71,5 +68,33 @@ public sealed class TrainingRunAppTests : IAsyncLifetime
         var model = await check.TrainedModels.SingleAsync(m => m.Id == done.ModelId, Ct);
         File.Exists(services.GetRequiredService<ModelStore>().FullPath(model)).ShouldBeTrue();
         (await check.Set<JobRun>().AnyAsync(j => j.JobName == TrainingDispatchJob.Key.ToString(), Ct)).ShouldBeTrue();
+    }
+
+    /// <summary>
+    /// Waits for a notification after which the run reads as ended. The limit only detects a hang (a 2-core CI machine
+    /// shares the CPU with the E2E app); then the message says where the run stopped and shows the app's log.
+    /// </summary>
+    private async Task<TrainingRunSnapshot> FinishedAsync(ITrainingRuns runs, Guid userId, Guid runId, System.Threading.Channels.ChannelReader<Guid> told)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        limit.CancelAfter(TimeSpan.FromSeconds(180));
+        try
+        {
+            while (true)
+            {
+                if (await told.ReadAsync(limit.Token) == runId
+                    && await runs.GetAsync(userId, false, runId) is { Status: not (TrainingRunStatus.Queued or TrainingRunStatus.Running) } run)
+                {
+                    return run;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
+        {
+            var last = await runs.GetAsync(userId, false, runId);
+            throw new ShouldAssertException(
+                $"no notification told the end of run {runId} within 180 s; it reads {last?.Status} (stage {last?.Progress?.Stage}), " +
+                $"failure: {last?.FailureReason}\nApp log:\n{_app.RecentLog()}");
+        }
     }
 }

@@ -231,16 +231,7 @@ public sealed class Seller : IDisposable
         return (await response.Content.ReadFromJsonAsync<UploadAnswer>(Ct))!;
     }
 
-    /// <summary>The end of the app's log files (for failure messages).</summary>
-    private string AppLog()
-    {
-        var logs = string.Join('\n', Directory.EnumerateFiles(Path.Combine(Host.DataDirectory, "logs")).Select(f =>
-        {
-            using var reader = new StreamReader(new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
-            return reader.ReadToEnd();
-        }));
-        return logs.Length <= 20_000 ? logs : logs[^20_000..];
-    }
+    private string AppLog() => Host.RecentLog();
 
     /// <summary>
     /// Polls until ingest ends (Ready or Failed). The limit only detects a hung ingest: on a 2-core CI machine the

@@ -69,6 +69,23 @@ public class NeuroDataWebFactory : WebApplicationFactory<Program>, IAsyncLifetim
         }
     }
 
+    /// <summary>The end of the app's log files (warnings and errors; for failure messages).</summary>
+    public string RecentLog(int maxChars = 20_000)
+    {
+        var folder = Path.Combine(DataDirectory, "logs");
+        if (!Directory.Exists(folder))
+        {
+            return "(no log files)";
+        }
+
+        var logs = string.Join('\n', Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal).Select(f =>
+        {
+            using var reader = new StreamReader(new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+            return reader.ReadToEnd();
+        }));
+        return logs.Length <= maxChars ? logs : logs[^maxChars..];
+    }
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
