@@ -103,7 +103,7 @@ public sealed class MlNetTrainer(TimeProvider clock) : IModelTrainer
         parameters = Adjust(data, request.Task, trainerId, parameters, notes);
         var threshold = parameters.TryGetValue("threshold", out var t) ? t : 0.5;
         var (primaryName, higher) = Evaluation.PrimaryOf(request.Task, data.HasLabel);
-        ITransformer model;
+        FittedModel model;
         EvaluationResult result;
         TableDataView testView;
         var folds = new List<FoldResult>();
@@ -120,8 +120,8 @@ public sealed class MlNetTrainer(TimeProvider clock) : IModelTrainer
                 var (train, test) = Fold(shuffled, validation.Folds, f);
                 tracker.Report($"Training fold {f + 1} of {validation.Folds}", 15 + (60 * f / validation.Folds), 0, TrainerCatalog.Find(trainerId)!.Name, f + 1, validation.Folds);
                 var foldModel = Fit(ml, data, request.Task, trainerId, parameters, request.Seed, train, ct);
-                var view = data.View(test, ct);
-                var evaluation = Evaluation.Evaluate(ml, data, foldModel.Transform(view), threshold, details: f == 0);
+                var view = foldModel.ViewOf(data, test, ct);
+                var evaluation = Evaluation.Evaluate(ml, data, foldModel.Score(view), threshold, details: f == 0);
                 values.Add(evaluation.Primary);
                 folds.Add(new FoldResult(f + 1, train.Length, test.Length, evaluation.Primary));
                 first ??= evaluation;
@@ -143,8 +143,8 @@ public sealed class MlNetTrainer(TimeProvider clock) : IModelTrainer
             tracker.Report("Training", 60, 0, TrainerCatalog.Find(trainerId)!.Name);
             model = Fit(ml, data, request.Task, trainerId, parameters, request.Seed, train, ct);
             tracker.Report("Evaluating", 85, 0, TrainerCatalog.Find(trainerId)!.Name);
-            testView = data.View(test, ct);
-            result = Evaluation.Evaluate(ml, data, model.Transform(testView), threshold);
+            testView = model.ViewOf(data, test, ct);
+            result = Evaluation.Evaluate(ml, data, model.Score(testView), threshold);
             trainRows = train.Length;
             testRows = test.Length;
         }
@@ -185,7 +185,7 @@ public sealed class MlNetTrainer(TimeProvider clock) : IModelTrainer
             tracker.Report("Saving the model", 97, 0, TrainerCatalog.Find(trainerId)!.Name);
             ct.ThrowIfCancellationRequested();
             var manifest = new ModelManifest(request.Task, trainerId, parameters, data.Label, data.Classes, data.Inputs, threshold, primaryName, result.Primary);
-            size = ModelFile.Save(ml, model, data, manifest, output);
+            size = ModelFile.Save(ml, model.Full, data, manifest, output);
             modelPath = output;
         }
 
@@ -200,12 +200,21 @@ public sealed class MlNetTrainer(TimeProvider clock) : IModelTrainer
         method?.Invoke(ml, null);
     }
 
-    private static ITransformer Fit(MLContext ml, PreparedData data, TrainingTask task, string trainer, IReadOnlyDictionary<string, double> parameters, int seed, int[] rows, CancellationToken ct)
+    private static FittedModel Fit(MLContext ml, PreparedData data, TrainingTask task, string trainer, IReadOnlyDictionary<string, double> parameters, int seed, int[] rows, CancellationToken ct)
     {
-        var pipeline = Pipelines.Build(ml, data, task, trainer, parameters, seed);
         try
         {
-            var model = pipeline.Fit(data.View(rows, ct));
+            FittedModel model;
+            if (Pipelines.CanPack(data, trainer))
+            {
+                var scorer = Pipelines.Trainer(ml, task, trainer, parameters, seed).Fit(data.PackedView(Pipelines.FeaturesName, rows, ct));
+                model = new FittedModel(Pipelines.Concatenation(ml, data).Append(scorer), scorer);
+            }
+            else
+            {
+                model = new FittedModel(Pipelines.Build(ml, data, task, trainer, parameters, seed).Fit(data.View(rows, ct)), null);
+            }
+
             ct.ThrowIfCancellationRequested(); // a cancelled ML.NET trainer may return a truncated model instead of throwing
             return model;
         }
@@ -261,7 +270,7 @@ public sealed class MlNetTrainer(TimeProvider clock) : IModelTrainer
                     var (train, test) = Fold(sample, folds, f);
                     var model = Fit(ml, data, data.Task, id, parameters, seed, train, ct);
                     var threshold = parameters.TryGetValue("threshold", out var t) ? t : 0.5;
-                    values.Add(Evaluation.Primary(ml, data, model.Transform(data.View(test, ct)), threshold));
+                    values.Add(Evaluation.Primary(ml, data, model.Score(model.ViewOf(data, test, ct)), threshold));
                 }
 
                 trials.Add(new AutoTrial(id, parameters, values.Average(), Stopwatch.GetElapsedTime(started).TotalSeconds, null));
@@ -313,20 +322,20 @@ public sealed class MlNetTrainer(TimeProvider clock) : IModelTrainer
     };
 
     /// <summary>Permutation importance: the headline metric on (a sample of) the test rows with one column shuffled, subtracted from the metric without shuffling; positive = the model relies on that column.</summary>
-    private static IReadOnlyList<FeatureImportance> Importance(MLContext ml, PreparedData data, ITransformer model, TableDataView test, double threshold, int seed, List<string> notes, CancellationToken ct)
+    private static IReadOnlyList<FeatureImportance> Importance(MLContext ml, PreparedData data, FittedModel model, TableDataView test, double threshold, int seed, List<string> notes, CancellationToken ct)
     {
         var rows = test.Rows.Length > ImportanceRows ? test.Rows[..ImportanceRows] : test.Rows;
         var view = test.WithRows(rows);
         var (_, higher) = Evaluation.PrimaryOf(data.Task, data.HasLabel);
         try
         {
-            var baseline = Evaluation.Primary(ml, data, model.Transform(view), threshold);
+            var baseline = Evaluation.Primary(ml, data, model.Score(view), threshold);
             var result = new List<FeatureImportance>();
             foreach (var feature in data.Features.Take(ImportanceColumns))
             {
                 ct.ThrowIfCancellationRequested();
                 var permuted = Shuffle(rows, seed + result.Count + 1);
-                var value = Evaluation.Primary(ml, data, model.Transform(view.WithColumnRows(feature.Name, permuted)), threshold);
+                var value = Evaluation.Primary(ml, data, model.Score(view.WithColumnRows(feature.Name, permuted)), threshold);
                 result.Add(new FeatureImportance(feature.Name, higher ? baseline - value : value - baseline));
             }
 
@@ -431,4 +440,19 @@ public sealed class MlNetTrainer(TimeProvider clock) : IModelTrainer
 
         public void Dispose() => timer.Dispose();
     }
+}
+
+/// <summary>
+/// A trained model and how to score rows with it. <see cref="Full"/> reads the named feature columns (what is saved and
+/// what predictions use); when the features were packed (<see cref="Pipelines.CanPack"/>), <see cref="PackedScorer"/>
+/// is the trainer's model alone and scores <see cref="PreparedData.PackedView"/> rows without the concatenating step.
+/// </summary>
+internal sealed record FittedModel(ITransformer Full, ITransformer? PackedScorer)
+{
+    /// <summary>The rows as this model scores them (packed or named columns).</summary>
+    public TableDataView ViewOf(PreparedData data, int[] rows, CancellationToken ct) =>
+        PackedScorer is null ? data.View(rows, ct) : data.PackedView(Pipelines.FeaturesName, rows, ct);
+
+    /// <summary>Scores a view made by <see cref="ViewOf"/> (or derived from one).</summary>
+    public IDataView Score(TableDataView view) => (PackedScorer ?? Full).Transform(view);
 }

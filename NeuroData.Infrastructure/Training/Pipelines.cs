@@ -15,9 +15,24 @@ internal static class Pipelines
 {
     public const string FeaturesName = "Features__";
 
+    private static bool IsTree(string trainer) => trainer is TrainerCatalog.LightGbm or TrainerCatalog.FastTree or TrainerCatalog.FastForest;
+
+    /// <summary>
+    /// Whether the pipeline would only concatenate the features before the trainer (a tree trainer on numbers only).
+    /// Then <see cref="MlNetTrainer"/> trains the trainer alone on <see cref="PreparedData.PackedView"/>: ML.NET runs a
+    /// transform over a single-cursor view by splitting the rows across threads and merging them back, which cost more
+    /// than LightGBM's own fit on 400,000 rows.
+    /// </summary>
+    public static bool CanPack(PreparedData data, string trainer) => IsTree(trainer) && data.AllNumeric;
+
+    /// <summary>The concatenating step alone, fitted (it only reads the schema): put before a trainer fitted on packed
+    /// features it makes the same model <see cref="Build"/> would, one that reads the named input columns.</summary>
+    public static ITransformer Concatenation(MLContext ml, PreparedData data) =>
+        ml.Transforms.Concatenate(FeaturesName, [.. data.Features.Select(f => f.Name)]).Fit(data.View([], CancellationToken.None));
+
     public static IEstimator<ITransformer> Build(MLContext ml, PreparedData data, TrainingTask task, string trainer, IReadOnlyDictionary<string, double> p, int seed)
     {
-        var isTree = trainer is TrainerCatalog.LightGbm or TrainerCatalog.FastTree or TrainerCatalog.FastForest;
+        var isTree = IsTree(trainer);
         IEstimator<ITransformer> chain = new EstimatorChain<ITransformer>();
         var numeric = data.Features.Where(f => f.Kind == ViewKind.Single).Select(f => f.Name).ToArray();
         var text = data.Features.Where(f => f.Kind == ViewKind.Text).Select(f => f.Name).ToArray();
@@ -46,7 +61,7 @@ internal static class Pipelines
 
     private static int? Auto(IReadOnlyDictionary<string, double> p, string name) => p[name] > 0 ? (int)p[name] : null;
 
-    private static IEstimator<ITransformer> Trainer(MLContext ml, TrainingTask task, string trainer, IReadOnlyDictionary<string, double> p, int seed)
+    public static IEstimator<ITransformer> Trainer(MLContext ml, TrainingTask task, string trainer, IReadOnlyDictionary<string, double> p, int seed)
     {
         const string label = PreparedData.LabelName;
         const string features = FeaturesName;

@@ -53,6 +53,13 @@ internal sealed class PreparedData
 
     public TableDataView View(int[] rows, CancellationToken ct) => new([.. Features, .. LabelColumn is null ? [] : new[] { LabelColumn }], rows, ct);
 
+    /// <summary>Whether every feature is a number (then a tree trainer can read them as one vector column).</summary>
+    public bool AllNumeric => Features.All(f => f.Kind == ViewKind.Single);
+
+    /// <summary>The features as the one vector column <paramref name="name"/> (only when <see cref="AllNumeric"/>), and the label.</summary>
+    public TableDataView PackedView(string name, int[] rows, CancellationToken ct) =>
+        new([new ViewColumn(name, ViewKind.Vector, Members: Features), .. LabelColumn is null ? [] : new[] { LabelColumn }], rows, ct);
+
     public static PreparedData Prepare(TrainingTable table, TrainingTask task, string? label, IReadOnlyList<FeatureColumn> features)
     {
         var notes = new List<string>();

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 using NeuroData.Infrastructure.Persistence;
 
 namespace NeuroData.Tests.Integration.Web;
@@ -12,7 +12,7 @@ namespace NeuroData.Tests.Integration.Web;
 /// </summary>
 /// <remarks>
 /// Program.cs runs to the end under the factory (the host is started in memory), so the start-up database duty runs
-/// too: outside Development it only checks the database, and this fixture migrates it.
+/// too: outside Development it only checks the database, and this fixture migrates it first.
 /// </remarks>
 public class NeuroDataWebFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
@@ -61,12 +61,30 @@ public class NeuroDataWebFactory : WebApplicationFactory<Program>, IAsyncLifetim
     {
     }
 
+    /// <summary>
+    /// Migrates the database before the app starts, as an operator runs the <c>migrate</c> verb before starting a
+    /// deployment: the app's hosted services (ingest worker, search index, Quartz jobs) query the database as soon as
+    /// they start, and a schema still being created under them made CI runs fail with "no such table" and "database is
+    /// locked" long after the migration had finished.
+    /// </summary>
     public async ValueTask InitializeAsync()
     {
         if (Migrate)
         {
-            await Services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+            var configuration = new ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    [DatabaseSettings.DataDirectoryKey] = DataDirectory,
+                    ["ConnectionStrings:" + DatabaseSettings.PostgresConnectionStringName] = Postgres,
+                })
+                .Build();
+            var settings = DatabaseSettings.From(configuration, DataDirectory);
+            await new DatabaseMigrator(new NeuroDataDbContextFactory(settings), settings, Microsoft.Extensions.Logging.Abstractions.NullLogger<DatabaseMigrator>.Instance)
+                .MigrateAsync(TestContext.Current.CancellationToken);
+            SqliteConnection.ClearAllPools();
         }
+
+        _ = Services; // starts the app
     }
 
     /// <summary>The end of the app's log files (warnings and errors; for failure messages).</summary>

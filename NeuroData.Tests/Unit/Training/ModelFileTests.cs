@@ -79,6 +79,39 @@ public sealed class ModelFileTests : IDisposable
     }
 
     [Fact]
+    public async Task A_numbers_only_tree_model_reads_named_columns_and_batch_prediction_keeps_the_row_order()
+    {
+        // Numbers only: LightGBM learns from the features packed into one vector (no concatenating step while training);
+        // the saved model must still read the named columns, and scoring many rows on several cursors keeps their order.
+        var model = files.PathOf("numbers.zip");
+        var outcome = await new MlNetTrainer().TrainAsync(
+            new TrainingRequest(files.Separable(rows: 3000), TrainingDataFormat.Csv, TrainingTask.BinaryClassification, TrainerCatalog.LightGbm, "label",
+                [new("x1"), new("x2")], ModelOutputPath: model),
+            null, Ct);
+        outcome.Metrics.Binary!.Auc.ShouldBeGreaterThan(0.97);
+        outcome.Metrics.FeatureImportance.Select(f => f.Column).ShouldBe(["x1", "x2"], ignoreOrder: true);
+        outcome.Metrics.FeatureImportance.ShouldAllBe(f => f.Drop > 0.05, "both columns decide the label");
+
+        var ml = new MLContext();
+        ml.Model.Load(model, out var schema);
+        schema.Select(c => c.Name).ShouldBe(["x1", "x2"]);
+
+        var random = new Random(42);
+        var expected = Enumerable.Range(0, 20_000).Select(_ => random.Next(2) == 0).ToArray();
+        var csv = new System.Text.StringBuilder("x1,x2\n");
+        foreach (var yes in expected)
+        {
+            csv.Append(yes ? "2.5,1.5\n" : "-2.5,-1.5\n");
+        }
+
+        using var input = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv.ToString()));
+        using var output = new MemoryStream();
+        (await new ModelPredictor().PredictCsvAsync(model, input, output, Ct)).ShouldBe(expected.Length);
+        var labels = System.Text.Encoding.UTF8.GetString(output.ToArray()).TrimEnd('\n').Split('\n').Skip(1).Select(l => l.Split(',')[2]).ToArray();
+        labels.ShouldBe(expected.Select(yes => yes ? "yes" : "no").ToArray());
+    }
+
+    [Fact]
     public async Task Batch_prediction_names_a_missing_column_and_a_bad_value()
     {
         var model = await TrainBinaryAsync();
