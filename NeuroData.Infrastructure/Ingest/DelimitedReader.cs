@@ -3,6 +3,10 @@ using NeuroData.Domain.Datasets;
 
 namespace NeuroData.Infrastructure.Ingest;
 
+/// <summary>Receives one field of a row read by <see cref="DelimitedReader.ReadRawRow"/>: its column, its raw UTF-8 bytes
+/// (empty = missing) and the line the row starts on.</summary>
+internal delegate void RawFieldHandler(int column, ReadOnlySpan<byte> utf8, long line);
+
 /// <summary>
 /// A strict, streaming RFC 4180 reader over bytes (CSV with ',' or ';', TSV with tab): fields may be quoted with
 /// '"' ("" inside is a quote), records end with LF or CRLF, a UTF-8 BOM is skipped at the very start, blank lines
@@ -28,6 +32,10 @@ internal sealed class DelimitedReader : ITableReader
     private long line = 1;
     private long recordBytes;
     private string[] columns = [];
+    private bool raw;
+    private byte[] rowBytes = [];
+    private int rowLength;
+    private readonly List<(int Start, int Length)> ranges = [];
 
     private DelimitedReader(Stream stream, byte delimiter, IngestOptions options, string where)
     {
@@ -74,6 +82,46 @@ internal sealed class DelimitedReader : ITableReader
         return ValueTask.FromResult<string?[]?>([.. record]);
     }
 
+    /// <summary>
+    /// Reads the next row and hands each field's raw UTF-8 bytes (empty = missing) to <paramref name="handler"/> without
+    /// making strings (training parses numbers straight from the bytes); the same rules and errors as
+    /// <see cref="ReadRowAsync"/>. Returns false at the end of the input.
+    /// </summary>
+    public bool ReadRawRow(RawFieldHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        var startLine = line;
+        raw = true;
+        try
+        {
+            var record = ReadRecord();
+            if (record is null)
+            {
+                return false;
+            }
+
+            if (record.Count != columns.Length)
+            {
+                throw new InvalidDatasetException(
+                    $"{where}line {startLine} has {record.Count} columns but the header has {columns.Length}; every row needs the same number of columns.");
+            }
+
+            for (var i = 0; i < ranges.Count; i++)
+            {
+                handler(i, rowBytes.AsSpan(ranges[i].Start, ranges[i].Length), startLine);
+            }
+
+            return true;
+        }
+        finally
+        {
+            raw = false;
+        }
+    }
+
+    /// <summary>A field's bytes as text, checked as <see cref="ReadRowAsync"/> checks every field.</summary>
+    public string Decode(ReadOnlySpan<byte> utf8, long atLine) => TableRules.Decode(utf8, where, atLine);
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private void SkipBom()
@@ -99,6 +147,8 @@ internal sealed class DelimitedReader : ITableReader
             }
 
             fields.Clear();
+            ranges.Clear();
+            rowLength = 0;
             recordBytes = 0;
             var blank = true;
             while (true)
@@ -177,7 +227,16 @@ internal sealed class DelimitedReader : ITableReader
                     blank = false;
                 }
 
-                fields.Add(fieldLength == 0 ? null : TableRules.Decode(field.AsSpan(0, fieldLength), where, line));
+                if (raw)
+                {
+                    KeepRaw();
+                    fields.Add(null);
+                }
+                else
+                {
+                    fields.Add(fieldLength == 0 ? null : TableRules.Decode(field.AsSpan(0, fieldLength), where, line));
+                }
+
                 var end = Next();
                 if (end == delimiter)
                 {
@@ -200,6 +259,19 @@ internal sealed class DelimitedReader : ITableReader
 
             return fields;
         }
+    }
+
+    /// <summary>Keeps the field's bytes in the row buffer (raw mode).</summary>
+    private void KeepRaw()
+    {
+        if (rowLength + fieldLength > rowBytes.Length)
+        {
+            Array.Resize(ref rowBytes, Math.Max(Math.Max(256, rowBytes.Length * 2), rowLength + fieldLength));
+        }
+
+        field.AsSpan(0, fieldLength).CopyTo(rowBytes.AsSpan(rowLength));
+        ranges.Add((rowLength, fieldLength));
+        rowLength += fieldLength;
     }
 
     /// <summary>Copies the bytes up to the next stop byte (or the end of the buffer) into the field at once.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 
 namespace NeuroData.Infrastructure.Ingest;
 
@@ -32,19 +33,42 @@ internal static class ValueParsing
     public static bool TryNumber(string s, out double value)
     {
         value = 0;
-        if (s.Length == 0 || !(char.IsAsciiDigit(s[0]) || s[0] is '-' or '+' or '.') || !(char.IsAsciiDigit(s[^1]) || s[^1] == '.'))
+        return NumberShape(s.AsSpan())
+            && double.TryParse(s, NumberStyle, CultureInfo.InvariantCulture, out value)
+            && double.IsFinite(value);
+    }
+
+    /// <summary><see cref="TryNumber(string, out double)"/> on a cell's UTF-8 bytes (no string made).</summary>
+    public static bool TryNumber(ReadOnlySpan<byte> utf8, out double value)
+    {
+        value = 0;
+        return NumberShape(utf8)
+            && double.TryParse(utf8, NumberStyle, CultureInfo.InvariantCulture, out value)
+            && double.IsFinite(value);
+    }
+
+    private const NumberStyles NumberStyle = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
+
+    /// <summary>Starts with a digit, sign or '.', ends with a digit or '.', and has no leading zero before another digit
+    /// (leading zeros: an identifier, not a quantity).</summary>
+    private static bool NumberShape<T>(ReadOnlySpan<T> s)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        if (s.Length == 0)
         {
             return false;
         }
 
-        var unsigned = s[0] is '-' or '+' ? s.AsSpan(1) : s.AsSpan();
-        if (unsigned.Length > 1 && unsigned[0] == '0' && char.IsAsciiDigit(unsigned[1]))
+        int first = int.CreateTruncating(s[0]), last = int.CreateTruncating(s[^1]);
+        if (!(IsDigit(first) || first is '-' or '+' or '.') || !(IsDigit(last) || last == '.'))
         {
-            return false; // leading zeros: an identifier, not a quantity
+            return false;
         }
 
-        return double.TryParse(s, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out value)
-            && double.IsFinite(value);
+        var unsigned = first is '-' or '+' ? s[1..] : s;
+        return !(unsigned.Length > 1 && int.CreateTruncating(unsigned[0]) == '0' && IsDigit(int.CreateTruncating(unsigned[1])));
+
+        static bool IsDigit(int c) => c is >= '0' and <= '9';
     }
 
     /// <summary>true or false, in any letter case.</summary>

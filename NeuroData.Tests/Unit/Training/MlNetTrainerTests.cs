@@ -243,6 +243,58 @@ public sealed class MlNetTrainerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_CSV_is_read_cell_by_cell_as_at_ingest()
+    {
+        // CRLF, a blank line, quoted cells with a delimiter and a doubled quote, exponents and signs (numbers), leading
+        // zeros (an identifier: text), true/false (boolean), an empty cell (missing) and a number after text in the same
+        // column (the column becomes text, the earlier numbers come back as text).
+        var lines = new List<string> { "code,amount,flag,\"note, quoted\",mixed,label" };
+        for (var i = 0; i < 120; i++)
+        {
+            var yes = i % 2 == 0;
+            lines.Add(string.Join(',',
+                i % 3 == 0 ? "007" : $"{10 + (i % 5)}",
+                yes ? $"{i + 1}e2" : (i == 1 ? string.Empty : $"-{i}.5"),
+                yes ? "TRUE" : "false",
+                i == 4 ? "\"say \"\"hi\"\", twice\"" : "plain",
+                i == 60 ? "n/a" : $"{i % 7}",
+                yes ? "yes" : "no"));
+            if (i == 10)
+            {
+                lines.Add(string.Empty);
+            }
+        }
+
+        var path = files.PathOf("cells.csv");
+        await File.WriteAllTextAsync(path, string.Join("\r\n", lines) + "\r\n", Ct);
+        var model = files.PathOf("cells.zip");
+        var outcome = await trainer.TrainAsync(
+            new TrainingRequest(path, TrainingDataFormat.Csv, TrainingTask.BinaryClassification, TrainerCatalog.LightGbm, "label",
+                [new("code"), new("amount"), new("flag"), new("note, quoted"), new("mixed")], new Dictionary<string, double> { ["minLeaf"] = 2 }, ModelOutputPath: model),
+            null, Ct);
+
+        outcome.Metrics.TrainingRows.ShouldBe(96, "120 rows (the blank line is not a row), 20 % held out");
+        var inputs = new ModelPredictor().Describe(model).Inputs.ToDictionary(i => i.Name);
+        inputs["code"].Kind.ShouldBe("category", "leading zeros keep codes as text");
+        inputs["code"].Categories.ShouldContain("007");
+        inputs["amount"].Kind.ShouldBe("number");
+        inputs["flag"].Kind.ShouldBe("boolean");
+        inputs["note, quoted"].Categories.ShouldBe(["plain", "say \"hi\", twice"], ignoreOrder: true);
+        inputs["mixed"].Kind.ShouldBe("category");
+        inputs["mixed"].Categories.ShouldBe(["0", "1", "2", "3", "4", "5", "6", "n/a"], ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task A_ragged_CSV_row_fails_in_plain_words_with_its_line()
+    {
+        var path = files.PathOf("ragged.csv");
+        await File.WriteAllTextAsync(path, "x1,x2,label\n1,2,yes\n3,no\n", Ct);
+        var ex = await Should.ThrowAsync<TrainingException>(() => trainer.TrainAsync(
+            Csv(path, TrainingTask.BinaryClassification, TrainerCatalog.LightGbm, "label", ["x1", "x2"]), null, Ct));
+        ex.Message.ShouldContain("line 3 has 2 columns but the header has 3");
+    }
+
+    [Fact]
     public async Task Row_limit_stops_before_training()
     {
         var ex = await Should.ThrowAsync<TrainingLimitException>(() => trainer.TrainAsync(
