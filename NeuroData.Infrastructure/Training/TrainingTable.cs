@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Threading.Channels;
 using NeuroData.Domain.Datasets;
 using NeuroData.Domain.Training;
 using NeuroData.Infrastructure.Ingest;
@@ -216,41 +218,165 @@ internal sealed class TrainingTable(IReadOnlyList<TableColumn> columns, int rowC
         return await ReadCsvAsync(stream, maxRows, ct).ConfigureAwait(false);
     }
 
-    public static Task<TrainingTable> ReadCsvAsync(Stream stream, long maxRows, CancellationToken ct)
+    /// <summary>
+    /// Reads the CSV on two threads: one splits the bytes into rows and fields (<see cref="DelimitedReader"/>) and
+    /// hands over batches of raw fields, the caller's thread parses them into columns in row order. Splitting and
+    /// parsing cost about the same, so a 2-core machine reads the file in about half the time.
+    /// </summary>
+    public static async Task<TrainingTable> ReadCsvAsync(Stream stream, long maxRows, CancellationToken ct)
     {
         var reader = OpenCsv(stream);
         var builders = reader.Columns.Select(n => new CsvColumnBuilder(n, reader)).ToArray();
+        var batches = Channel.CreateBounded<RowBatch>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        var spare = new ConcurrentBag<RowBatch>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var splitting = Task.Run(() => SplitRowsAsync(reader, stream, maxRows, batches.Writer, spare, stop.Token), CancellationToken.None);
         var rows = 0;
-        RawFieldHandler add = (column, utf8, line) => builders[column].Add(utf8, line);
-        while (ReadRow(reader, add))
+        try
         {
-            if (++rows > maxRows)
+            await foreach (var batch in batches.Reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
-                CheckRows(rows, maxRows);
-            }
-
-            if ((rows & 0xFFF) == 0)
-            {
-                ct.ThrowIfCancellationRequested();
-                if (rows == 0x1000 && stream.CanSeek && stream.Position > 0)
+                if (batch.Estimate is { } estimate)
                 {
                     // Size the columns for the whole file once (growing them doubling by doubling cost more in garbage
                     // collection than parsing the numbers).
-                    var estimate = (long)(rows * ((double)stream.Length / stream.Position) * 1.05);
                     foreach (var b in builders)
                     {
                         b.Reserve((int)Math.Min(Math.Min(estimate, maxRows), Array.MaxLength));
                     }
                 }
+
+                var field = 0;
+                for (var r = 0; r < batch.Lines.Count; r++)
+                {
+                    if (++rows > maxRows)
+                    {
+                        CheckRows(rows, maxRows);
+                    }
+
+                    for (var c = 0; c < builders.Length; c++, field++)
+                    {
+                        var (start, length) = batch.Fields[field];
+                        builders[c].Add(batch.Bytes.AsSpan(start, length), batch.Lines[r]);
+                    }
+                }
+
+                ct.ThrowIfCancellationRequested();
+                batch.Clear();
+                spare.Add(batch);
             }
         }
+        catch (ChannelClosedException)
+        {
+            // The splitting thread failed: its own exception is thrown below.
+        }
+        catch (InvalidDatasetException ex)
+        {
+            // A cell that is not valid text (checked here, when it turns out not to be a number).
+            await stop.CancelAsync().ConfigureAwait(false);
+            await splitting.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
+            throw new TrainingException("The CSV file cannot be read: " + ex.Message, ex);
+        }
+        catch (Exception)
+        {
+            // A limit, a bad cell or cancellation here: stop the splitting thread before leaving.
+            await stop.CancelAsync().ConfigureAwait(false);
+            await splitting.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
+            throw;
+        }
 
+        await splitting.ConfigureAwait(false);
         if (rows == 0)
         {
             throw new TrainingException("The file has a header but no rows.");
         }
 
-        return Task.FromResult(new TrainingTable([.. builders.Select(b => b.Build())], rows));
+        return new TrainingTable([.. builders.Select(b => b.Build())], rows);
+    }
+
+    private static async Task SplitRowsAsync(DelimitedReader reader, Stream stream, long maxRows, ChannelWriter<RowBatch> output, ConcurrentBag<RowBatch> spare, CancellationToken ct)
+    {
+        try
+        {
+            var batch = new RowBatch();
+            RawFieldHandler keep = (column, utf8, line) => batch.Add(column, utf8, line);
+            long rows = 0;
+            while (ReadRow(reader, keep))
+            {
+                rows++;
+                if (rows == 0x1000 && stream.CanSeek && stream.Position > 0)
+                {
+                    batch.Estimate = (long)(rows * ((double)stream.Length / stream.Position) * 1.05);
+                }
+
+                if (batch.Lines.Count == RowBatch.Rows || rows > maxRows)
+                {
+                    await output.WriteAsync(batch, ct).ConfigureAwait(false);
+                    batch = spare.TryTake(out var reused) ? reused : new RowBatch();
+                    if (rows > maxRows)
+                    {
+                        break; // the parsing side reports the limit; no need to read the rest of a huge file
+                    }
+                }
+            }
+
+            if (batch.Lines.Count > 0)
+            {
+                await output.WriteAsync(batch, ct).ConfigureAwait(false);
+            }
+
+            output.Complete();
+        }
+        catch (Exception ex)
+        {
+            output.Complete(ex);
+            throw;
+        }
+    }
+
+    /// <summary>Raw fields of up to <see cref="Rows"/> rows, copied out of the reader's buffer.</summary>
+    private sealed class RowBatch
+    {
+        public const int Rows = 2048;
+
+        public byte[] Bytes { get; private set; } = new byte[256 * 1024];
+
+        public int Length { get; private set; }
+
+        public List<(int Start, int Length)> Fields { get; } = new(Rows * 8);
+
+        /// <summary>The line each row starts on (for messages).</summary>
+        public List<long> Lines { get; } = new(Rows);
+
+        /// <summary>The whole file's row count, estimated once from the first rows (on the first batch only).</summary>
+        public long? Estimate { get; set; }
+
+        public void Add(int column, ReadOnlySpan<byte> utf8, long line)
+        {
+            if (column == 0)
+            {
+                Lines.Add(line);
+            }
+
+            if (Length + utf8.Length > Bytes.Length)
+            {
+                var bigger = new byte[Math.Max(Bytes.Length * 2, Length + utf8.Length)];
+                Bytes.AsSpan(0, Length).CopyTo(bigger);
+                Bytes = bigger;
+            }
+
+            utf8.CopyTo(Bytes.AsSpan(Length));
+            Fields.Add((Length, utf8.Length));
+            Length += utf8.Length;
+        }
+
+        public void Clear()
+        {
+            Length = 0;
+            Fields.Clear();
+            Lines.Clear();
+            Estimate = null;
+        }
     }
 
     private static bool ReadRow(DelimitedReader reader, RawFieldHandler add)

@@ -292,6 +292,32 @@ public sealed class MlNetTrainerTests : IDisposable
         var ex = await Should.ThrowAsync<TrainingException>(() => trainer.TrainAsync(
             Csv(path, TrainingTask.BinaryClassification, TrainerCatalog.LightGbm, "label", ["x1", "x2"]), null, Ct));
         ex.Message.ShouldContain("line 3 has 2 columns but the header has 3");
+
+        // Far into the file (rows are split on another thread, in batches): the same message, with its line.
+        var late = files.PathOf("ragged-late.csv");
+        await File.WriteAllLinesAsync(late, ["x1,x2,label", .. Enumerable.Range(0, 9000).Select(i => $"{i},{i % 7},{(i % 2 == 0 ? "yes" : "no")}"), "1,no"], Ct);
+        ex = await Should.ThrowAsync<TrainingException>(() => trainer.TrainAsync(
+            Csv(late, TrainingTask.BinaryClassification, TrainerCatalog.LightGbm, "label", ["x1", "x2"]), null, Ct));
+        ex.Message.ShouldContain("line 9002 has 2 columns but the header has 3");
+
+        // A cell that is not UTF-8 text, found while the other thread is still splitting rows: a plain message, no hang.
+        var badText = files.PathOf("bad-text.csv");
+        var bytes = new List<byte>(System.Text.Encoding.UTF8.GetBytes("x1,x2,label\n"));
+        for (var i = 0; i < 20_000; i++)
+        {
+            bytes.AddRange(System.Text.Encoding.UTF8.GetBytes(i == 3000 ? "1," : $"{i},{i % 7},{(i % 2 == 0 ? "yes" : "no")}\n"));
+            if (i == 3000)
+            {
+                bytes.AddRange([0xC3, 0x28]); // an invalid UTF-8 sequence
+                bytes.AddRange(System.Text.Encoding.UTF8.GetBytes(",yes\n"));
+            }
+        }
+
+        await File.WriteAllBytesAsync(badText, [.. bytes], Ct);
+        ex = await Should.ThrowAsync<TrainingException>(() => trainer.TrainAsync(
+            Csv(badText, TrainingTask.BinaryClassification, TrainerCatalog.LightGbm, "label", ["x1", "x2"]), null, Ct));
+        ex.Message.ShouldStartWith("The CSV file cannot be read:");
+        ex.Message.ShouldContain("UTF-8");
     }
 
     [Fact]
