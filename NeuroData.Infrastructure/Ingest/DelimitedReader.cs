@@ -73,11 +73,7 @@ internal sealed class DelimitedReader : ITableReader
             return ValueTask.FromResult<string?[]?>(null);
         }
 
-        if (record.Count != columns.Length)
-        {
-            throw new InvalidDatasetException(
-                $"{where}line {startLine} has {record.Count} columns but the header has {columns.Length}; every row needs the same number of columns.");
-        }
+        CheckWidth(record, startLine);
 
         return ValueTask.FromResult<string?[]?>([.. record]);
     }
@@ -100,11 +96,7 @@ internal sealed class DelimitedReader : ITableReader
                 return false;
             }
 
-            if (record.Count != columns.Length)
-            {
-                throw new InvalidDatasetException(
-                    $"{where}line {startLine} has {record.Count} columns but the header has {columns.Length}; every row needs the same number of columns.");
-            }
+            CheckWidth(record, startLine);
 
             for (var i = 0; i < ranges.Count; i++)
             {
@@ -116,6 +108,15 @@ internal sealed class DelimitedReader : ITableReader
         finally
         {
             raw = false;
+        }
+    }
+
+    private void CheckWidth(List<string?> record, long startLine)
+    {
+        if (record.Count != columns.Length)
+        {
+            throw new InvalidDatasetException(
+                $"{where}line {startLine} has {record.Count} columns but the header has {columns.Length}; every row needs the same number of columns.");
         }
     }
 

@@ -270,18 +270,17 @@ internal sealed class TrainingTable(IReadOnlyList<TableColumn> columns, int rowC
         {
             // The splitting thread failed: its own exception is thrown below.
         }
-        catch (InvalidDatasetException ex)
+        catch (Exception ex) when (ex is not ChannelClosedException)
         {
-            // A cell that is not valid text (checked here, when it turns out not to be a number).
+            // A limit, a cell that is not valid text (checked here, when it is not a number) or cancellation: stop the
+            // splitting thread before leaving.
             await stop.CancelAsync().ConfigureAwait(false);
             await splitting.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
-            throw new TrainingException("The CSV file cannot be read: " + ex.Message, ex);
-        }
-        catch (Exception)
-        {
-            // A limit, a bad cell or cancellation here: stop the splitting thread before leaving.
-            await stop.CancelAsync().ConfigureAwait(false);
-            await splitting.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
+            if (ex is InvalidDatasetException bad)
+            {
+                throw Unreadable(bad);
+            }
+
             throw;
         }
 
@@ -387,9 +386,11 @@ internal sealed class TrainingTable(IReadOnlyList<TableColumn> columns, int rowC
         }
         catch (InvalidDatasetException ex)
         {
-            throw new TrainingException("The CSV file cannot be read: " + ex.Message, ex);
+            throw Unreadable(ex);
         }
     }
+
+    private static TrainingException Unreadable(InvalidDatasetException ex) => new("The CSV file cannot be read: " + ex.Message, ex);
 
     /// <summary>A CSV reader over the stream (delimiter detected from the header line).</summary>
     internal static DelimitedReader OpenCsv(Stream stream)
@@ -401,7 +402,7 @@ internal sealed class TrainingTable(IReadOnlyList<TableColumn> columns, int rowC
         }
         catch (InvalidDatasetException ex)
         {
-            throw new TrainingException("The CSV file cannot be read: " + ex.Message, ex);
+            throw Unreadable(ex);
         }
     }
 
